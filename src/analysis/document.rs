@@ -1,0 +1,159 @@
+//! The parsed draft: its text, its blocks and everything found in them.
+//!
+//! Parsing never fails: any `&str` yields a `Document`; a broken draft yields findings.
+
+use std::ops::Range;
+
+use super::figures::Figure;
+use super::headings::Section;
+use super::quotations::{Quotation, QuoteMark};
+use super::suppress::Suppressions;
+use super::text::LineIndex;
+use super::{markdown, plaintext};
+use crate::config::Config;
+
+/// Markdown or plain text; decides how blocks are found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DocumentKind {
+    Markdown,
+    PlainText,
+}
+
+impl DocumentKind {
+    /// `.md` and `.markdown` are Markdown; everything else is read as plain text.
+    pub fn from_file_name(name: &str) -> Self {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".md") || lower.ends_with(".markdown") {
+            DocumentKind::Markdown
+        } else {
+            DocumentKind::PlainText
+        }
+    }
+}
+
+/// What a block is. Headings found by numbering or headline shape in plain text are
+/// promoted from `Paragraph` by [`super::headings`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    /// A heading; `level` is 1 for a title. Markdown headings know their level from the
+    /// source, other headings get theirs when sections are built.
+    Heading {
+        level: u8,
+    },
+    Paragraph,
+    ListItem,
+    /// A table cell; `header` is the byte range of its column's header cell, if any.
+    TableCell {
+        header: Option<Range<usize>>,
+        is_header: bool,
+    },
+}
+
+/// A unit of prose: a paragraph, heading, list item or table cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// Byte range of the block's text, from its first to its last prose character.
+    pub range: Range<usize>,
+    /// Index into [`Document::block_quotes`] when the block sits inside a block quote.
+    pub block_quote: Option<usize>,
+    /// Sentence ranges inside `range`, in order.
+    pub sentences: Vec<Range<usize>>,
+}
+
+impl Block {
+    pub fn new(kind: BlockKind, range: Range<usize>) -> Self {
+        Block {
+            kind,
+            range,
+            block_quote: None,
+            sentences: Vec::new(),
+        }
+    }
+
+    pub fn is_heading(&self) -> bool {
+        matches!(self.kind, BlockKind::Heading { .. })
+    }
+}
+
+/// A Markdown block quote (`> …`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockQuote {
+    /// Byte range of the whole block quote, markers included.
+    pub range: Range<usize>,
+    /// Indices of the blocks inside it.
+    pub blocks: Range<usize>,
+}
+
+/// The result of reading a draft: structure first, then the facts rules look at.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub text: String,
+    pub kind: DocumentKind,
+    pub lines: LineIndex,
+    /// `text` with every byte that is not prose (markup, code, URLs, link targets, HTML
+    /// comments) replaced by a space. Same length as `text`, line breaks kept, so offsets
+    /// into one are offsets into the other.
+    pub prose: String,
+    pub blocks: Vec<Block>,
+    pub block_quotes: Vec<BlockQuote>,
+    /// Sections in document order (the outline, flattened).
+    pub sections: Vec<Section>,
+    pub quotations: Vec<Quotation>,
+    /// Quote marks with no partner in their paragraph.
+    pub unpaired_quote_marks: Vec<QuoteMark>,
+    pub figures: Vec<Figure>,
+    pub suppressions: Suppressions,
+}
+
+/// What the block builders hand back: blocks, block quotes and the prose mask.
+pub(crate) struct Skeleton {
+    pub prose: String,
+    pub blocks: Vec<Block>,
+    pub block_quotes: Vec<BlockQuote>,
+}
+
+impl Document {
+    pub fn parse(text: &str, kind: DocumentKind, config: &Config) -> Document {
+        let skeleton = match kind {
+            DocumentKind::Markdown => markdown::skeleton(text),
+            DocumentKind::PlainText => plaintext::skeleton(text),
+        };
+        let mut doc = Document {
+            text: text.to_owned(),
+            kind,
+            lines: LineIndex::new(text),
+            prose: skeleton.prose,
+            blocks: skeleton.blocks,
+            block_quotes: skeleton.block_quotes,
+            sections: Vec::new(),
+            quotations: Vec::new(),
+            unpaired_quote_marks: Vec::new(),
+            figures: Vec::new(),
+            suppressions: Suppressions::parse(text),
+        };
+        doc.sections = super::headings::build_sections(&mut doc);
+        let (quotations, unpaired) = super::quotations::find(&doc);
+        doc.quotations = quotations;
+        doc.unpaired_quote_marks = unpaired;
+        super::sentences::split_all(&mut doc);
+        doc.figures = super::figures::find(&doc, config);
+        doc
+    }
+
+    /// The prose of a range (non-prose bytes blanked).
+    pub fn prose(&self, range: Range<usize>) -> &str {
+        &self.prose[range]
+    }
+
+    /// The source text of a range.
+    pub fn source(&self, range: Range<usize>) -> &str {
+        &self.text[range]
+    }
+
+    /// Index of the block that contains byte `offset`, if any.
+    pub fn block_at(&self, offset: usize) -> Option<usize> {
+        let i = self.blocks.partition_point(|b| b.range.end <= offset);
+        (i < self.blocks.len() && self.blocks[i].range.start <= offset).then_some(i)
+    }
+}

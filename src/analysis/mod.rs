@@ -1,0 +1,48 @@
+//! The analysis core: text → structure → findings. Pure: no I/O, no protocol types, no
+//! global state. Every front end (CLI, language server, benchmarks, tests) goes through
+//! [`analyze`].
+
+pub mod diagnostic;
+pub mod document;
+pub mod figures;
+pub mod headings;
+mod markdown;
+mod mask;
+mod plaintext;
+pub mod quotations;
+pub mod sentences;
+pub mod suppress;
+pub mod text;
+
+pub use diagnostic::{Diagnostic, Edit, Fix, Severity};
+pub use document::{Block, BlockKind, Document, DocumentKind};
+pub use headings::Section;
+pub use text::{Encoding, LineIndex, Position};
+
+use crate::config::Config;
+use crate::rules;
+
+/// A draft and what the rules found in it.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub document: Document,
+    /// Sorted by position, then rule.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads a draft and runs every enabled rule on it.
+pub fn analyze(text: &str, kind: DocumentKind, config: &Config) -> Analysis {
+    let document = Document::parse(text, kind, config);
+    let mut diagnostics = rules::run_all(&document, config);
+    diagnostics.retain(|d| {
+        let line = document.lines.line_of(d.range.start);
+        !document.suppressions.is_suppressed(d.rule, line)
+    });
+    diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
+    });
+    Analysis {
+        document,
+        diagnostics,
+    }
+}

@@ -1,0 +1,1 @@
+//! The command line. Filled in by the CLI work.

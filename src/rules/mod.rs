@@ -1,0 +1,100 @@
+//! The rule registry. One rule, one module: each declares a [`Rule`] with its name, default
+//! severity and check function; its module doc comment (What it does / Why it matters /
+//! Example / Use instead / Options) is what `policy-lsp rule NAME` prints and what the
+//! README lists.
+
+use crate::analysis::{Diagnostic, Document, Fix, Severity};
+use crate::config::{Config, RuleLevel};
+use std::ops::Range;
+
+mod encoding_artifact;
+mod figure_without_unit;
+mod unattributed_quote;
+mod unbalanced_quote;
+
+/// A lint rule.
+pub struct Rule {
+    /// Stable name; never reused for another meaning.
+    pub name: &'static str,
+    pub default_severity: Severity,
+    /// The rule module's source; its `//!` lines are the documentation.
+    source: &'static str,
+    check: fn(&Context, &mut Reporter),
+}
+
+impl Rule {
+    /// The rule's documentation (its module doc comment), as Markdown.
+    pub fn doc(&self) -> String {
+        self.source
+            .lines()
+            .map_while(|l| l.strip_prefix("//!"))
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The first line of the documentation.
+    pub fn summary(&self) -> String {
+        self.doc()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("# ")
+            .to_owned()
+    }
+}
+
+/// Every rule, in the order the README lists them.
+pub static RULES: &[&Rule] = &[
+    &unattributed_quote::RULE,
+    &figure_without_unit::RULE,
+    &encoding_artifact::RULE,
+    &unbalanced_quote::RULE,
+];
+
+/// Looks a rule up by name.
+pub fn find(name: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.name == name)
+}
+
+/// What a rule sees.
+pub struct Context<'a> {
+    pub doc: &'a Document,
+    pub config: &'a Config,
+}
+
+/// Collects one rule's findings, stamping its name and configured severity.
+pub struct Reporter<'a> {
+    rule: &'static str,
+    severity: Severity,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl Reporter<'_> {
+    pub fn report(&mut self, range: Range<usize>, message: impl Into<String>, fix: Option<Fix>) {
+        self.out.push(Diagnostic {
+            rule: self.rule,
+            severity: self.severity,
+            message: message.into(),
+            range,
+            fix,
+        });
+    }
+}
+
+/// Runs every rule the configuration leaves on.
+pub fn run_all(doc: &Document, config: &Config) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let context = Context { doc, config };
+    for rule in RULES {
+        if let RuleLevel::On(severity) = config.level(rule.name, rule.default_severity) {
+            let mut reporter = Reporter {
+                rule: rule.name,
+                severity,
+                out: &mut out,
+            };
+            (rule.check)(&context, &mut reporter);
+        }
+    }
+    out
+}

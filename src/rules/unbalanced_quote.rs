@@ -1,0 +1,15 @@
+//! # unbalanced-quote
+//!
+//! (documentation to come)
+
+use super::{Context, Reporter, Rule};
+use crate::analysis::Severity;
+
+pub static RULE: Rule = Rule {
+    name: "unbalanced-quote",
+    default_severity: Severity::Warning,
+    source: include_str!("unbalanced_quote.rs"),
+    check,
+};
+
+fn check(_cx: &Context, _out: &mut Reporter) {}
