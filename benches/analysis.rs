@@ -1,1 +1,174 @@
-fn main() {}
+//! Throughput of the analysis, and the cost of position conversion.
+//!
+//! ```text
+//! cargo bench --bench analysis                    # everything, a few minutes
+//! cargo bench --bench analysis -- --quick         # one quick pass
+//! cargo bench --bench analysis -- 'analyze/1MiB'  # one group (a regex on the names)
+//! ```
+//!
+//! - `analyze/{10kB,1MiB,10MiB}/{markdown,markdown-crlf,plaintext}`: the whole of
+//!   [`analyze`] (structure and every rule), reported in bytes of draft per second;
+//! - `parse/1MiB/…`: [`Document::parse`] alone, so the rules' share is the difference;
+//! - `text/1MiB/…`: building a [`LineIndex`], and converting offsets ⇄ positions in each
+//!   encoding (per conversion).
+//!
+//! The drafts come from `corpus::draft`, generated from this project's own phrases with a
+//! fixed seed. Under `cargo test --all-targets` criterion runs each benchmark once as a
+//! smoke test; the 10 MiB drafts are skipped there.
+
+mod corpus;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{
+    criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
+};
+use policy_lsp::analysis::{analyze, Document, DocumentKind, Encoding, LineIndex, Position};
+use policy_lsp::config::Config;
+
+use corpus::{draft, Flavor};
+
+const KB: usize = 1_000;
+const MIB: usize = 1 << 20;
+
+struct Size {
+    name: &'static str,
+    bytes: usize,
+    samples: usize,
+}
+
+const SIZES: [Size; 3] = [
+    Size {
+        name: "10kB",
+        bytes: 10 * KB,
+        samples: 100,
+    },
+    Size {
+        name: "1MiB",
+        bytes: MIB,
+        samples: 20,
+    },
+    Size {
+        name: "10MiB",
+        bytes: 10 * MIB,
+        samples: 10,
+    },
+];
+
+/// Whether criterion is measuring (`cargo bench`) rather than smoke-testing (`cargo test`).
+/// Mirrors criterion's own rule: `--bench` without `--test`.
+fn measuring() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--test")
+}
+
+fn kind(flavor: Flavor) -> DocumentKind {
+    if flavor.is_markdown() {
+        DocumentKind::Markdown
+    } else {
+        DocumentKind::PlainText
+    }
+}
+
+fn bench_analyze(c: &mut Criterion) {
+    let config = Config::default();
+    for size in &SIZES {
+        if size.bytes > MIB && !measuring() {
+            continue;
+        }
+        let mut group = c.benchmark_group(format!("analyze/{}", size.name));
+        group.sample_size(size.samples);
+        if size.bytes > MIB {
+            // A few runs per sample, each ~0.1 s: flat sampling keeps the total bounded.
+            group.sampling_mode(SamplingMode::Flat);
+            group.measurement_time(Duration::from_secs(8));
+        }
+        for flavor in Flavor::ALL {
+            let text = draft(flavor, size.bytes);
+            assert!(text.len() >= size.bytes);
+            group.throughput(Throughput::Bytes(text.len() as u64));
+            group.bench_with_input(
+                BenchmarkId::from_parameter(flavor.name()),
+                &text,
+                |b, text| b.iter(|| analyze(black_box(text), kind(flavor), &config)),
+            );
+        }
+        group.finish();
+    }
+}
+
+fn bench_parse(c: &mut Criterion) {
+    let config = Config::default();
+    let mut group = c.benchmark_group("parse/1MiB");
+    group.sample_size(20);
+    for flavor in [Flavor::Markdown, Flavor::PlainText] {
+        let text = draft(flavor, MIB);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(
+            BenchmarkId::from_parameter(flavor.name()),
+            &text,
+            |b, text| b.iter(|| Document::parse(black_box(text), kind(flavor), &config)),
+        );
+    }
+    group.finish();
+}
+
+/// Offsets spread over the text (not always on a character boundary: conversion clamps).
+fn scattered_offsets(len: usize, count: usize) -> Vec<usize> {
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    (0..count)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % len as u64) as usize
+        })
+        .collect()
+}
+
+fn bench_positions(c: &mut Criterion) {
+    const CONVERSIONS: usize = 10_000;
+    // The Markdown flavour has Korean and emoji, so the three encodings differ.
+    let text = draft(Flavor::MarkdownCrlf, MIB);
+    let index = LineIndex::new(&text);
+    let offsets = scattered_offsets(text.len(), CONVERSIONS);
+
+    let mut group = c.benchmark_group("text/1MiB");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("line-index", |b| {
+        b.iter(|| LineIndex::new(black_box(&text)))
+    });
+
+    group.throughput(Throughput::Elements(CONVERSIONS as u64));
+    for (name, encoding) in [
+        ("utf8", Encoding::Utf8),
+        ("utf16", Encoding::Utf16),
+        ("utf32", Encoding::Utf32),
+    ] {
+        group.bench_function(format!("position/{name}"), |b| {
+            b.iter(|| {
+                offsets
+                    .iter()
+                    .map(|&o| index.position(&text, black_box(o), encoding).column)
+                    .fold(0u32, u32::wrapping_add)
+            })
+        });
+        let positions: Vec<Position> = offsets
+            .iter()
+            .map(|&o| index.position(&text, o, encoding))
+            .collect();
+        group.bench_function(format!("offset/{name}"), |b| {
+            b.iter(|| {
+                positions
+                    .iter()
+                    .map(|&p| index.offset(&text, black_box(p), encoding))
+                    .fold(0usize, usize::wrapping_add)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_analyze, bench_parse, bench_positions);
+criterion_main!(benches);

@@ -8,6 +8,7 @@ use super::figures::Figure;
 use super::headings::Section;
 use super::quotations::{Quotation, QuoteMark};
 use super::suppress::Suppressions;
+use super::terms::TermIndex;
 use super::text::LineIndex;
 use super::{markdown, plaintext};
 use crate::config::Config;
@@ -103,6 +104,8 @@ pub struct Document {
     /// Quote marks with no partner in their paragraph.
     pub unpaired_quote_marks: Vec<QuoteMark>,
     pub figures: Vec<Figure>,
+    /// Terms the draft defines.
+    pub terms: TermIndex,
     pub suppressions: Suppressions,
 }
 
@@ -130,6 +133,7 @@ impl Document {
             quotations: Vec::new(),
             unpaired_quote_marks: Vec::new(),
             figures: Vec::new(),
+            terms: TermIndex::default(),
             suppressions: Suppressions::parse(text),
         };
         doc.sections = super::headings::build_sections(&mut doc);
@@ -138,6 +142,7 @@ impl Document {
         doc.unpaired_quote_marks = unpaired;
         super::sentences::split_all(&mut doc);
         doc.figures = super::figures::find(&doc, config);
+        doc.terms = TermIndex::build(&doc);
         doc
     }
 
@@ -149,6 +154,31 @@ impl Document {
     /// The source text of a range.
     pub fn source(&self, range: Range<usize>) -> &str {
         &self.text[range]
+    }
+
+    /// The quotation that contains byte `offset`, if any (the innermost when nested).
+    pub fn quotation_at(&self, offset: usize) -> Option<&Quotation> {
+        let after = self.quotations.partition_point(|q| q.range.start <= offset);
+        let block = self.block_at(offset)?;
+        self.quotations[..after]
+            .iter()
+            .rev()
+            .take_while(|q| q.block == block)
+            .find(|q| q.range.contains(&offset))
+    }
+
+    /// The sentence that contains byte `offset`; the whole block when sentences are
+    /// unknown, and an empty range outside every block.
+    pub fn sentence_at(&self, offset: usize) -> Range<usize> {
+        let Some(block) = self.block_at(offset).map(|i| &self.blocks[i]) else {
+            return offset..offset;
+        };
+        block
+            .sentences
+            .iter()
+            .find(|s| s.start <= offset && offset < s.end)
+            .cloned()
+            .unwrap_or_else(|| block.range.clone())
     }
 
     /// Index of the block that contains byte `offset`, if any.

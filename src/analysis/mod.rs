@@ -12,6 +12,7 @@ mod plaintext;
 pub mod quotations;
 pub mod sentences;
 pub mod suppress;
+pub mod terms;
 pub mod text;
 
 pub use diagnostic::{Diagnostic, Edit, Fix, Severity};

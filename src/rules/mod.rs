@@ -7,10 +7,16 @@ use crate::analysis::{Diagnostic, Document, Fix, Severity};
 use crate::config::{Config, RuleLevel};
 use std::ops::Range;
 
+mod duplicate_definition;
 mod encoding_artifact;
 mod figure_without_unit;
+mod relative_date;
+#[cfg(test)]
+pub(crate) mod testing;
 mod unattributed_quote;
 mod unbalanced_quote;
+mod unused_definition;
+mod vague_attribution;
 
 /// A lint rule.
 pub struct Rule {
@@ -50,6 +56,10 @@ pub static RULES: &[&Rule] = &[
     &figure_without_unit::RULE,
     &encoding_artifact::RULE,
     &unbalanced_quote::RULE,
+    &relative_date::RULE,
+    &vague_attribution::RULE,
+    &duplicate_definition::RULE,
+    &unused_definition::RULE,
 ];
 
 /// Looks a rule up by name.

@@ -1,0 +1,604 @@
+//! The term index: what the draft itself defines (RULES.md §4).
+//!
+//! Definitions come in a handful of shapes, each found by one small function over a
+//! block's prose:
+//! - `"X" means …`, `"X" refers to …`, `X is defined as …`, `X refers to …`;
+//! - `… (hereinafter "Y")`;
+//! - an expansion `Ministry of Economy and Finance (MOEF)` or the reverse
+//!   `MOEF (Ministry of Economy and Finance)`, matched by the Schwartz–Hearst algorithm;
+//! - an appositive between dashes, `clusters—concentrated bodies where …—as` (also when
+//!   the dashes were lost as `?`);
+//! - entries of a section titled Definitions, Glossary, Terms or Abbreviations
+//!   (`**Term**: …`, `- Term — …`, `Term: …`, a two-column table).
+//!
+//! Lookup is case-insensitive and forgives inflection: keys are lower-cased, possessives
+//! dropped and the last word singularised ([`term_key`]).
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::document::{BlockKind, Document};
+
+/// How a definition was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefinitionKind {
+    /// `"X" means …`, `X refers to …`, `X is defined as …`.
+    Means,
+    /// `… (hereinafter "Y")`.
+    Hereinafter,
+    /// `Long Form (LF)` or `LF (Long Form)`.
+    Expansion,
+    /// `term—what it is—`.
+    Appositive,
+    /// An entry of a Definitions / Glossary / Terms / Abbreviations section.
+    GlossaryEntry,
+}
+
+/// A term the draft defines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Definition {
+    /// The term as written (`Mobility data`, `MOEF`).
+    pub term: String,
+    /// The lookup key ([`term_key`] of `term`).
+    pub key: String,
+    pub kind: DefinitionKind,
+    /// Where the term is written in the definition.
+    pub term_range: Range<usize>,
+    /// The defining text (for an expansion: the long form).
+    pub definition_range: Range<usize>,
+}
+
+/// Every definition in a draft, by key.
+#[derive(Clone, Debug, Default)]
+pub struct TermIndex {
+    /// In document order.
+    pub definitions: Vec<Definition>,
+    by_key: HashMap<String, Vec<usize>>,
+}
+
+impl TermIndex {
+    pub fn build(doc: &Document) -> TermIndex {
+        let mut definitions = Vec::new();
+        let glossary_sections = glossary_section_blocks(doc);
+        for (index, block) in doc.blocks.iter().enumerate() {
+            if block.is_heading() {
+                continue;
+            }
+            let base = block.range.start;
+            let prose = doc.prose(block.range.clone());
+            let mut found = Vec::new();
+            if glossary_sections.contains(&index) {
+                glossary_entry(doc, index, &mut found);
+            }
+            means(prose, &mut found);
+            hereinafter(prose, &mut found);
+            expansions(prose, &mut found);
+            appositives(prose, &mut found);
+            for mut definition in found {
+                definition.term_range = shift(definition.term_range, base);
+                definition.definition_range = shift(definition.definition_range, base);
+                definitions.push(definition);
+            }
+        }
+        definitions.sort_by_key(|d| (d.term_range.start, d.term_range.end));
+        definitions.dedup_by(|a, b| a.term_range == b.term_range);
+        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, d) in definitions.iter().enumerate() {
+            by_key.entry(d.key.clone()).or_default().push(i);
+        }
+        TermIndex {
+            definitions,
+            by_key,
+        }
+    }
+
+    /// Definitions of a term (any inflection), in document order.
+    pub fn lookup(&self, term: &str) -> impl Iterator<Item = &Definition> {
+        self.by_key
+            .get(&term_key(term))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.definitions[i])
+    }
+
+    /// The first expansion of an acronym, if the draft gives one.
+    pub fn expansion(&self, acronym: &str) -> Option<&Definition> {
+        self.lookup(acronym)
+            .find(|d| d.kind == DefinitionKind::Expansion)
+    }
+}
+
+fn shift(range: Range<usize>, by: usize) -> Range<usize> {
+    range.start + by..range.end + by
+}
+
+/// The lookup key of a term: lower case, possessive dropped, last word singular.
+pub fn term_key(term: &str) -> String {
+    let mut words: Vec<String> = term
+        .split_whitespace()
+        .map(|w| {
+            let w = w
+                .trim_matches(|c: char| !c.is_alphanumeric() && c != '&')
+                .to_lowercase();
+            w.strip_suffix("'s")
+                .or_else(|| w.strip_suffix("’s"))
+                .unwrap_or(&w)
+                .to_owned()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    if let Some(last) = words.last_mut() {
+        *last = singular(last);
+    }
+    words.join(" ")
+}
+
+/// English plural → singular for the common regular patterns; acronyms' plural `s`
+/// (`SMEs`) is dropped too. Irregular plurals are left as written.
+fn singular(word: &str) -> String {
+    let n = word.chars().count();
+    if n <= 3 {
+        return word
+            .strip_suffix('s')
+            .filter(|w| w.len() >= 2)
+            .unwrap_or(word)
+            .to_owned();
+    }
+    if let Some(stem) = word.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    for suffix in ["sses", "shes", "ches", "xes", "zes"] {
+        if word.ends_with(suffix) {
+            return word[..word.len() - 2].to_owned();
+        }
+    }
+    if word.ends_with("ss") || word.ends_with("us") || word.ends_with("is") {
+        return word.to_owned();
+    }
+    word.strip_suffix('s').unwrap_or(word).to_owned()
+}
+
+fn definition(
+    term: &str,
+    term_range: Range<usize>,
+    definition_range: Range<usize>,
+    kind: DefinitionKind,
+) -> Definition {
+    Definition {
+        term: term.to_owned(),
+        key: term_key(term),
+        kind,
+        term_range,
+        definition_range,
+    }
+}
+
+/// `"X" means …` (quoted) and `X refers to …` / `X is defined as …` (quoted or not).
+static MEANS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?:^|[.;:]\s+|\n\s*)(?:(?:[Aa]n?|[Tt]he)\s+)?(?:[“"‘']([^"“”‘’'\n]{1,80})[”"’']|(?:[Tt]he\s+term\s+)?(?:(?:An?|The)\s+)?([A-Z][\w&’'-]*(?:[ \t]+[\w&’'-]+){0,5}?))\s+(?:means|shall\s+mean|refers\s+to|is\s+defined\s+as|is\s+used\s+to\s+mean)\s+([^.;\n]+)"#,
+    )
+    .expect("means pattern is valid")
+});
+
+/// Subjects that make `X means …` an ordinary sentence, not a definition.
+const NOT_A_TERM: &[&str] = &[
+    "this",
+    "that",
+    "it",
+    "which",
+    "what",
+    "there",
+    "he",
+    "she",
+    "they",
+    "we",
+    "the plan",
+    "this plan",
+];
+
+fn means(prose: &str, out: &mut Vec<Definition>) {
+    for caps in MEANS.captures_iter(prose) {
+        let (Some(term), Some(body)) = (caps.get(1).or(caps.get(2)), caps.get(3)) else {
+            continue;
+        };
+        let quoted = caps.get(1).is_some();
+        let verb_is_means = prose[term.end()..body.start()]
+            .trim_start_matches(['"', '”', '’', '\''])
+            .trim_start()
+            .starts_with("mean");
+        if !quoted && (verb_is_means || NOT_A_TERM.contains(&term.as_str().to_lowercase().as_str()))
+        {
+            continue;
+        }
+        let written = term.as_str();
+        let bare = ["A ", "An ", "The "]
+            .iter()
+            .find_map(|article| written.strip_prefix(article))
+            .unwrap_or(written);
+        let start = term.end() - bare.len();
+        out.push(definition(
+            bare,
+            start..term.end(),
+            body.range(),
+            DefinitionKind::Means,
+        ));
+    }
+}
+
+/// `the Ministry of Science and ICT (hereinafter "the Ministry")`.
+static HEREINAFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\((?:hereinafter|hereafter)(?:\s+(?:referred\s+to\s+as|called))?\s*,?\s*[“"‘']([^"“”‘’'\n]{1,60})[”"’']\s*\)"#)
+        .expect("hereinafter pattern is valid")
+});
+
+fn hereinafter(prose: &str, out: &mut Vec<Definition>) {
+    for caps in HEREINAFTER.captures_iter(prose) {
+        let whole = caps.get(0).expect("group 0 always matches");
+        let term = caps.get(1).expect("group 1 is not optional");
+        let before = &prose[..whole.start()];
+        let start = before
+            .rfind([',', ';', ':', '.', '\n', '('])
+            .map_or(0, |i| i + 1);
+        let defined = before[start..].trim();
+        if defined.is_empty() {
+            continue;
+        }
+        let lead = before[start..].len() - before[start..].trim_start().len();
+        let definition_range = start + lead..start + lead + defined.len();
+        out.push(definition(
+            term.as_str(),
+            term.range(),
+            definition_range,
+            DefinitionKind::Hereinafter,
+        ));
+    }
+}
+
+/// An acronym in brackets: `(MOEF)`, `(R&D)`, `(SMEs)`.
+static BRACKETED_ACRONYM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\(([A-Z][A-Za-z&]*[A-Z][A-Za-z0-9&]*s?)\)").expect("acronym pattern is valid")
+});
+
+/// An acronym followed by its long form in brackets: `MOEF (Ministry of …)`.
+static ACRONYM_THEN_LONG_FORM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b([A-Z][A-Z0-9&]*[A-Z][A-Z0-9]*s?)\s+\(([^()\n]{4,120})\)")
+        .expect("reverse pattern is valid")
+});
+
+fn expansions(prose: &str, out: &mut Vec<Definition>) {
+    for caps in BRACKETED_ACRONYM.captures_iter(prose) {
+        let acronym = caps.get(1).expect("group 1 is not optional");
+        let open = caps.get(0).expect("group 0 always matches").start();
+        let window = words_before(prose, open, acronym.as_str().len() + 5);
+        if let Some(long) = long_form(acronym.as_str(), &prose[window.clone()]) {
+            let range = window.start + long..window.end;
+            out.push(definition(
+                acronym.as_str(),
+                acronym.range(),
+                trim_range(prose, range),
+                DefinitionKind::Expansion,
+            ));
+        }
+    }
+    for caps in ACRONYM_THEN_LONG_FORM.captures_iter(prose) {
+        let acronym = caps.get(1).expect("group 1 is not optional");
+        let inside = caps.get(2).expect("group 2 is not optional");
+        if long_form(acronym.as_str(), inside.as_str()) == Some(0) {
+            out.push(definition(
+                acronym.as_str(),
+                acronym.range(),
+                inside.range(),
+                DefinitionKind::Expansion,
+            ));
+        }
+    }
+}
+
+/// The range of at most `max_words` words before `end`, stopping at a sentence or
+/// clause boundary.
+fn words_before(prose: &str, end: usize, max_words: usize) -> Range<usize> {
+    let before = &prose[..end];
+    let clause_start = before
+        .rfind(['.', ';', ':', '(', ')', '\n'])
+        .map_or(0, |i| i + 1);
+    let mut start = end;
+    let mut words = 0;
+    for (i, _) in before[clause_start..]
+        .match_indices(char::is_whitespace)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+    {
+        let at = clause_start + i + 1;
+        if at >= end || before[at..end].trim().is_empty() {
+            continue;
+        }
+        start = at;
+        words += 1;
+        if words >= max_words {
+            break;
+        }
+    }
+    if words < max_words {
+        start = clause_start;
+    }
+    start..end
+}
+
+/// Schwartz & Hearst (2003): the shortest suffix of `candidate` whose characters contain
+/// the acronym's letters in order, the first at the start of a word. Returns the byte
+/// offset in `candidate` where the long form starts.
+fn long_form(acronym: &str, candidate: &str) -> Option<usize> {
+    let short: Vec<char> = acronym
+        .trim_end_matches('s')
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let long: Vec<(usize, char)> = candidate.char_indices().collect();
+    if short.len() < 2 || long.is_empty() {
+        return None;
+    }
+    let mut l = long.len() as isize - 1;
+    for s in (0..short.len()).rev() {
+        loop {
+            if l < 0 {
+                return None;
+            }
+            let (_, c) = long[l as usize];
+            let matches = c.to_lowercase().eq(std::iter::once(short[s]));
+            let word_start = l == 0 || !long[l as usize - 1].1.is_alphanumeric();
+            if matches && (s > 0 || word_start) {
+                break;
+            }
+            l -= 1;
+        }
+        l -= 1;
+    }
+    let start = long[(l + 1) as usize].0;
+    // The long form must be words, not the acronym repeated.
+    (candidate[start..].split_whitespace().count() >= 2 || candidate[start..].contains('-'))
+        .then_some(start)
+}
+
+fn trim_range(prose: &str, range: Range<usize>) -> Range<usize> {
+    let s = &prose[range.clone()];
+    let start = range.start + (s.len() - s.trim_start().len());
+    let end = range.end - (s.len() - s.trim_end().len());
+    start..end.max(start)
+}
+
+/// `word—appositive—` with em dashes, en dashes with spaces, or dashes lost as `?`.
+static APPOSITIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([\p{L}][\p{L}'’-]*)(?:—|\s–\s|\s—\s|\?)(\p{Ll}[^—–?\n]{8,240}?)(?:—|\s–\s|\s—\s|\?)\p{L}")
+        .expect("appositive pattern is valid")
+});
+
+/// Words that start an aside rather than say what something is.
+const NOT_AN_APPOSITIVE: &[&str] = &[
+    "which",
+    "who",
+    "that",
+    "and",
+    "but",
+    "or",
+    "if",
+    "when",
+    "while",
+    "although",
+    "though",
+    "because",
+    "as",
+    "for",
+    "in",
+    "on",
+    "at",
+    "by",
+    "to",
+    "from",
+    "with",
+    "without",
+    "after",
+    "before",
+    "during",
+    "including",
+    "not",
+    "so",
+    "then",
+    "even",
+    "perhaps",
+    "especially",
+];
+
+fn appositives(prose: &str, out: &mut Vec<Definition>) {
+    for caps in APPOSITIVE.captures_iter(prose) {
+        let term = caps.get(1).expect("group 1 is not optional");
+        let body = caps.get(2).expect("group 2 is not optional");
+        let first = body.as_str().split_whitespace().next().unwrap_or_default();
+        let first_lower = first.to_lowercase();
+        if NOT_AN_APPOSITIVE.contains(&first_lower.as_str())
+            || first_lower.ends_with("ed")
+            || body.as_str().split_whitespace().count() < 3
+        {
+            continue;
+        }
+        out.push(definition(
+            term.as_str(),
+            term.range(),
+            body.range(),
+            DefinitionKind::Appositive,
+        ));
+    }
+}
+
+/// Headings that introduce a list of definitions.
+static GLOSSARY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:definitions?|glossary|terms|terminology|abbreviations|acronyms|정의|용어)\b|정의|용어").expect("glossary heading pattern is valid")
+});
+
+/// Blocks inside sections whose heading is a glossary heading.
+fn glossary_section_blocks(doc: &Document) -> Vec<usize> {
+    let mut out = Vec::new();
+    for section in &doc.sections {
+        if !GLOSSARY_HEADING.is_match(doc.prose(section.heading.clone())) {
+            continue;
+        }
+        let first = section.block + 1;
+        let end = doc
+            .blocks
+            .partition_point(|b| b.range.start < section.range.end);
+        for index in first..end {
+            if doc.blocks[index].is_heading() {
+                break;
+            }
+            out.push(index);
+        }
+    }
+    out
+}
+
+/// `**Term**: definition`, `Term — definition`, `- Term: definition`, `"Term" means …`
+/// (left to [`means`]) or a table row `| Term | definition |`.
+static ENTRY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[-*•]\s+)?([^:—–\n]{1,60}?)\s*(?::|\s[—–-]\s|—)\s*(\S.*)")
+        .expect("entry pattern is valid")
+});
+
+fn glossary_entry(doc: &Document, index: usize, out: &mut Vec<Definition>) {
+    let block = &doc.blocks[index];
+    let base = block.range.start;
+    let prose = doc.prose(block.range.clone());
+    if let BlockKind::TableCell {
+        is_header: false, ..
+    } = block.kind
+    {
+        // A definition table: the first cell of a row is the term, the next its meaning.
+        let next = doc.blocks.get(index + 1);
+        let same_row = next.is_some_and(|n| {
+            doc.lines.line_of(n.range.start) == doc.lines.line_of(block.range.start)
+        });
+        let first_in_row = index == 0
+            || doc.lines.line_of(doc.blocks[index - 1].range.start)
+                != doc.lines.line_of(block.range.start);
+        if let (true, true, Some(next)) = (same_row, first_in_row, next) {
+            let term = prose.trim();
+            out.push(definition(
+                term,
+                0..prose.len(),
+                next.range.start - base..next.range.end - base,
+                DefinitionKind::GlossaryEntry,
+            ));
+        }
+        return;
+    }
+    if let Some(caps) = ENTRY.captures(prose) {
+        let term = caps.get(1).expect("group 1 is not optional");
+        let body = caps.get(2).expect("group 2 is not optional");
+        let cleaned = term.as_str().trim_matches(|c: char| {
+            c == '*' || c == '_' || c.is_whitespace() || c == '"' || c == '“' || c == '”'
+        });
+        // `Regional innovation agency (RIA)`: the bracketed acronym is its own expansion.
+        let cleaned = match cleaned.rfind(" (") {
+            Some(i) if cleaned.ends_with(')') => cleaned[..i].trim_end(),
+            _ => cleaned,
+        };
+        if cleaned.is_empty()
+            || cleaned.split_whitespace().count() > 8
+            || prose[..term.start()].contains(['"', '“'])
+        {
+            return;
+        }
+        let offset = term.start() + term.as_str().find(cleaned).unwrap_or(0);
+        out.push(definition(
+            cleaned,
+            offset..offset + cleaned.len(),
+            body.range(),
+            DefinitionKind::GlossaryEntry,
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::DocumentKind;
+    use crate::config::Config;
+
+    fn index(text: &str, kind: DocumentKind) -> (Document, Vec<(String, String, DefinitionKind)>) {
+        let doc = Document::parse(text, kind, &Config::default());
+        let found = doc
+            .terms
+            .definitions
+            .iter()
+            .map(|d| (d.term.clone(), text[d.definition_range.clone()].to_owned(), d.kind))
+            .collect();
+        (doc, found)
+    }
+
+    #[test]
+    fn keys_forgive_case_possessives_and_plurals() {
+        assert_eq!(term_key("Clusters"), "cluster");
+        assert_eq!(term_key("cluster's"), "cluster");
+        assert_eq!(term_key("Innovation Hubs"), "innovation hub");
+        assert_eq!(term_key("policies"), "policy");
+        assert_eq!(term_key("SMEs"), "sme");
+        assert_eq!(term_key("R&D"), "r&d");
+        assert_eq!(term_key("process"), "process");
+    }
+
+    #[test]
+    fn means_refers_to_and_defined_as() {
+        let (_, found) = index(
+            "\"Transit data\" means records of trips made on public transport.\nA \"data steward\" refers to the official who handles requests.\nA levy is defined as a charge on imports.\nThis means that fees rise.\n",
+            DocumentKind::PlainText,
+        );
+        let terms: Vec<_> = found.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(terms, ["Transit data", "data steward", "levy"]);
+        assert_eq!(found[0].1, "records of trips made on public transport");
+    }
+
+    #[test]
+    fn expansions_both_ways_and_hereinafter() {
+        let (doc, found) = index(
+            "The Ministry of Ocean Affairs (MOA) and the Harbour Safety Board (HSB) met. The KDX (Korea Data Exchange) opened. The National Port Authority (hereinafter \"the Authority\") agreed.\n",
+            DocumentKind::PlainText,
+        );
+        assert!(found.contains(&("MOA".into(), "Ministry of Ocean Affairs".into(), DefinitionKind::Expansion)));
+        assert!(found.contains(&("HSB".into(), "Harbour Safety Board".into(), DefinitionKind::Expansion)));
+        assert!(found.contains(&("KDX".into(), "Korea Data Exchange".into(), DefinitionKind::Expansion)));
+        assert!(found.contains(&("the Authority".into(), "The National Port Authority".into(), DefinitionKind::Hereinafter)));
+        assert!(doc.terms.expansion("moa").is_some());
+        assert!(doc.terms.expansion("XYZ").is_none());
+    }
+
+    #[test]
+    fn appositives_with_real_and_lost_dashes() {
+        let (doc, found) = index(
+            "The plan targets hubs—partnerships of a university and local firms—rather than provinces. It funds corridors?strips of land reserved for transit lines?as a priority. The fund—approved in May—opens soon.\n",
+            DocumentKind::PlainText,
+        );
+        let terms: Vec<_> = found.iter().map(|f| (f.0.as_str(), f.2)).collect();
+        assert_eq!(terms, [("hubs", DefinitionKind::Appositive), ("corridors", DefinitionKind::Appositive)]);
+        assert_eq!(doc.terms.lookup("Hub").count(), 1);
+        assert_eq!(doc.terms.lookup("corridor's").count(), 1);
+    }
+
+    #[test]
+    fn glossary_section_entries() {
+        let text = "# Plan\n\n## Definitions\n\n**Anchor firm**: a company that locates research in a hub.\n\n- Matching ratio — the share paid by the region.\n\n| Term | Meaning |\n|---|---|\n| Hub | a place where firms meet |\n\n## Targets\n\nNote: this is not an entry.\n";
+        let (_, found) = index(text, DocumentKind::Markdown);
+        let entries: Vec<_> = found.iter().filter(|f| f.2 == DefinitionKind::GlossaryEntry).map(|f| (f.0.as_str(), f.1.as_str())).collect();
+        assert_eq!(
+            entries,
+            [
+                ("Anchor firm", "a company that locates research in a hub."),
+                ("Matching ratio", "the share paid by the region."),
+                ("Hub", "a place where firms meet"),
+            ]
+        );
+    }
+}

@@ -1,0 +1,116 @@
+//! `--format human`: `path:line:col: severity[rule] message`, then the source lines with the
+//! range underlined (drawn by annotate-snippets), and a summary for stderr.
+
+use std::io::{self, Write};
+use std::ops::Range;
+use std::time::Duration;
+
+use annotate_snippets::renderer::{AnsiColor, Effects, Style};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use crate::analysis::{Diagnostic, Severity};
+use crate::cli::report::{FileReport, Tally};
+
+/// Always styled: the caller's stream drops the colours when they are not wanted.
+pub fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    let renderer = Renderer::styled();
+    for file in files {
+        for diagnostic in file.diagnostics() {
+            write_header(file, diagnostic, out)?;
+            writeln!(out, "{}\n", renderer.render(&[snippet(file, diagnostic)]))?;
+        }
+    }
+    Ok(())
+}
+
+/// `path:line:col: severity[rule] message`, the line editors and terminals make clickable.
+fn write_header(file: &FileReport, diagnostic: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
+    let at = file.location(&diagnostic.range);
+    let bold = Style::new().effects(Effects::BOLD);
+    let level = severity_style(diagnostic.severity);
+    writeln!(
+        out,
+        "{bold}{}:{}:{}:{bold:#} {level}{}[{}]{level:#} {}",
+        file.path.display(),
+        at.line,
+        at.column,
+        diagnostic.severity,
+        diagnostic.rule,
+        diagnostic.message,
+    )
+}
+
+/// The lines the finding spans, with its range underlined and its fix, if any, as help.
+fn snippet<'a>(file: &'a FileReport, diagnostic: &'a Diagnostic) -> Group<'a> {
+    let document = &file.analysis.document;
+    let lines = spanned_lines(file, &diagnostic.range);
+    let span = diagnostic.range.start - lines.start..diagnostic.range.end - lines.start;
+    let source = Snippet::source(&document.text[lines])
+        .line_start(document.lines.line_of(diagnostic.range.start) + 1)
+        .annotation(AnnotationKind::Primary.span(span));
+    let group = Group::with_level(level(diagnostic.severity)).element(source);
+    match &diagnostic.fix {
+        Some(fix) => group.element(Level::HELP.message(fix.title.as_str())),
+        None => group,
+    }
+}
+
+/// Byte range of the whole lines `range` touches, without the final line break.
+fn spanned_lines(file: &FileReport, range: &Range<usize>) -> Range<usize> {
+    let document = &file.analysis.document;
+    let line_range = |offset| {
+        let line = document.lines.line_of(offset);
+        document
+            .lines
+            .line_range(&document.text, line)
+            .unwrap_or(offset..offset)
+    };
+    line_range(range.start).start..line_range(range.end).end
+}
+
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Information => Level::INFO,
+        Severity::Hint => Level::NOTE,
+    }
+}
+
+fn severity_style(severity: Severity) -> Style {
+    let colour = match severity {
+        Severity::Error => AnsiColor::BrightRed,
+        Severity::Warning => AnsiColor::Yellow,
+        Severity::Information => AnsiColor::BrightBlue,
+        Severity::Hint => AnsiColor::BrightGreen,
+    };
+    colour.on_default().effects(Effects::BOLD)
+}
+
+/// `Checked 3 files in 12 ms: 1 error, 2 warnings, 0 information, 0 hints.`
+pub fn write_summary(
+    out: &mut dyn Write,
+    files: usize,
+    tally: &Tally,
+    elapsed: Duration,
+) -> io::Result<()> {
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .map(|&severity| {
+            let count = tally.count(severity);
+            let noun = match severity {
+                Severity::Information => "information".to_owned(),
+                _ if count == 1 => severity.as_str().to_owned(),
+                _ => format!("{severity}s"),
+            };
+            format!("{count} {noun}")
+        })
+        .collect();
+    writeln!(
+        out,
+        "Checked {files} {} in {} ms: {}.",
+        if files == 1 { "file" } else { "files" },
+        elapsed.as_millis(),
+        counts.join(", ")
+    )
+}

@@ -1,0 +1,231 @@
+//! # undefined-acronym
+//!
+//! ## What it does
+//! Flags an acronym (two or more capitals, `R&D` style included) used before the draft
+//! expands it — `Korea Internet Agency (KIA)`, `KIA (Korea Internet Agency)`, or an entry in
+//! a Definitions / Abbreviations section — or never expanded at all. Reported once, at
+//! its first use.
+//!
+//! Not flagged: universally known acronyms (`US`, `UK`, `EU`, `UN`, `GDP`, `R&D`, …), ISO
+//! 4217 currency codes (`KRW`, `USD`), terms in the workspace glossary, unit and time
+//! symbols (`MW`, `KST`), Roman numerals (`Part III`, `Phase II`), words of an all-capitals
+//! headline, and acronyms in headings. An institution's initials (`MIT`, `NTIS`) are
+//! flagged: a policy editor expands them on first use.
+//!
+//! ## Why it matters
+//! Policy drafts are read by ministers, journalists and the public, not only by the team
+//! that lives with the acronyms. An unexpanded acronym stops the reader or sends them to
+//! a search engine.
+//!
+//! ## Example
+//! ```text
+//! NTIS will publish the data. The National Technology Information Service (NTIS) …
+//! ```
+//!
+//! ## Use instead
+//! ```text
+//! The National Technology Information Service (NTIS) will publish the data.
+//! ```
+//!
+//! ## Options
+//! Add the team's own acronyms to the workspace glossary (`[glossary.terms]` in
+//! `policy-lsp.toml`) and they are treated as known.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use super::{Context, Reporter, Rule};
+use crate::analysis::terms::term_key;
+use crate::analysis::Severity;
+use crate::glossary;
+
+pub static RULE: Rule = Rule {
+    name: "undefined-acronym",
+    default_severity: Severity::Information,
+    source: include_str!("undefined_acronym.rs"),
+    check,
+};
+
+/// All-capital unit and time symbols that are not acronyms.
+const SYMBOLS: &[&str] = &[
+    "AM", "PM", "KST", "UTC", "GMT", "CET", "EST", "MW", "GW", "KW", "TW", "MWH", "GWH", "TWH",
+    "KWH", "KV", "MT", "GT", "CO2", "NO2", "SO2", "NOX", "PM10", "PM2", "CH4", "N2O", "H2",
+];
+
+/// Words before a Roman numeral that make it numbering, not an acronym.
+const NUMBERING_WORDS: &[&str] = &[
+    "part", "chapter", "title", "annex", "schedule", "book", "section", "article", "phase",
+    "stage", "tier", "type", "level", "round", "pillar", "volume", "vol", "appendix", "no",
+    "category", "class", "grade", "war",
+];
+
+fn check(cx: &Context, out: &mut Reporter) {
+    let doc = cx.doc;
+    let glossary_keys: HashSet<String> = cx.config.glossary.keys().map(|k| term_key(k)).collect();
+    let mut seen = HashSet::new();
+    for block in doc.blocks.iter().filter(|b| !b.is_heading()) {
+        let prose = doc.prose(block.range.clone());
+        let shouting = shouting_runs(prose);
+        for (word, range) in acronyms(prose) {
+            if shouting.iter().any(|r| r.contains(&range.start)) {
+                continue;
+            }
+            let key = term_key(word);
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            let start = block.range.start + range.start;
+            if is_exempt(word, &prose[..range.start]) || glossary_keys.contains(&key) {
+                continue;
+            }
+            let defined_at = doc.terms.lookup(word).map(|d| d.term_range.start).min();
+            let message = match defined_at {
+                Some(at) if at <= start => continue,
+                Some(at) => format!(
+                    "`{word}` is used before it is expanded (line {}); spell it out here, at its first use",
+                    doc.lines.line_of(at) + 1
+                ),
+                None => format!("`{word}` is never expanded; write it out at its first use, e.g. `Full Name ({word})`"),
+            };
+            out.report(start..start + word.len(), message, None);
+        }
+    }
+}
+
+/// Acronym candidates in a block's prose: words of capitals (and `&`, digits after the
+/// first letter, a plural `s`) with at least two capitals.
+fn acronyms(prose: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
+    words(prose).filter(|(word, _)| is_acronym(word))
+}
+
+/// Words split on anything but letters, digits and `&`; `U.S.` splits into letters.
+fn words(prose: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '&';
+    let mut start = None;
+    let mut chars = prose
+        .char_indices()
+        .chain(std::iter::once((prose.len(), ' ')));
+    std::iter::from_fn(move || {
+        for (i, c) in chars.by_ref() {
+            match (start, is_word(c)) {
+                (None, true) => start = Some(i),
+                (Some(s), false) => {
+                    start = None;
+                    return Some((&prose[s..i], s..i));
+                }
+                _ => {}
+            }
+        }
+        None
+    })
+}
+
+fn is_acronym(word: &str) -> bool {
+    let body = word.strip_suffix('s').unwrap_or(word);
+    let capitals = body.chars().filter(char::is_ascii_uppercase).count();
+    capitals >= 2
+        && body.starts_with(|c: char| c.is_ascii_uppercase())
+        && !body.ends_with('&')
+        && body
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '&')
+}
+
+fn is_exempt(word: &str, before: &str) -> bool {
+    let body = word
+        .strip_suffix('s')
+        .filter(|b| b.len() >= 2)
+        .unwrap_or(word);
+    glossary::is_known_acronym(body)
+        || glossary::is_currency_code(body)
+        || SYMBOLS.contains(&body)
+        || is_roman_numeral(body, before)
+}
+
+/// `I`, `II`, `IV`, `XII`… always; longer or `L`/`C`/`D`/`M` numerals only after a
+/// numbering word (`Part LX`), since `CD` or `MC` may well be acronyms.
+fn is_roman_numeral(word: &str, before: &str) -> bool {
+    if !word.chars().all(|c| "IVXLCDM".contains(c)) {
+        return false;
+    }
+    if word.len() <= 4 && word.chars().all(|c| "IVX".contains(c)) {
+        return true;
+    }
+    let previous = before
+        .split_whitespace()
+        .last()
+        .unwrap_or_default()
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    NUMBERING_WORDS.contains(&previous.as_str())
+}
+
+/// Runs of three or more all-capital words: a shouted headline, not acronyms.
+fn shouting_runs(prose: &str) -> Vec<Range<usize>> {
+    let mut runs = Vec::new();
+    let mut current: Option<(Range<usize>, usize)> = None;
+    for (word, range) in words(prose) {
+        let letters = word.chars().any(char::is_alphabetic);
+        let upper = letters && word.chars().all(|c| !c.is_lowercase());
+        match (&mut current, upper) {
+            (Some((run, count)), true) => {
+                run.end = range.end;
+                *count += 1;
+            }
+            (None, true) => current = Some((range, 1)),
+            (_, false) if letters => {
+                if let Some((run, count)) = current.take() {
+                    if count >= 3 {
+                        runs.push(run);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some((run, count)) = current {
+        if count >= 3 {
+            runs.push(run);
+        }
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_flags, assert_no_findings};
+
+    #[test]
+    fn flags_first_use_before_or_without_expansion() {
+        assert_flags(
+            "undefined-acronym",
+            "NTIS will publish the data. The National Technology Information Service (NTIS) runs it. NTIS is free.\n\nScholars from MIT came. MIT agreed.\n",
+            &["NTIS", "MIT"],
+        );
+    }
+
+    #[test]
+    fn expanded_acronyms_pass_in_either_order() {
+        assert_no_findings(
+            "undefined-acronym",
+            "The Harbour Safety Board (HSB) met. The HSB agreed.\n\nKDX (Korea Data Exchange) opened. KDX grew. Small and medium-sized enterprises (SMEs) gained; SMEs hired.\n",
+        );
+    }
+
+    #[test]
+    fn leaves_known_units_numerals_and_headlines_alone() {
+        assert_no_findings(
+            "undefined-acronym",
+            "GDP rose in the US, the UK and the EU. R&D spending reached 3 trillion KRW and 2 billion USD.\n\nThe plant adds 40 MW at 10:00 KST. Part III and Phase II follow. The U.S. agreed.\n\nGOVERNMENT UNVEILS NEW PORT PLAN today.\n",
+        );
+    }
+
+    #[test]
+    fn headings_are_not_first_uses() {
+        assert_flags(
+            "undefined-acronym",
+            "# Role of the HSB\n\nThe HSB meets monthly. 한국 🙂\n",
+            &["HSB"],
+        );
+    }
+}

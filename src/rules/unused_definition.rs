@@ -1,0 +1,142 @@
+//! # unused-definition
+//!
+//! ## What it does
+//! Flags a term the draft defines (`"X" means …`, `X (hereinafter "Y")`, a Definitions
+//! entry) and then never uses again, in any inflection (`cluster`, `clusters`,
+//! `cluster's`).
+//!
+//! Acronym expansions are not checked: introducing a body by its full name and initials
+//! is house style in press releases even when the initials are not needed again, and
+//! appositives explain rather than define.
+//!
+//! ## Why it matters
+//! A definition the text never relies on is noise at best; at worst it signals that a
+//! provision using the term was deleted and the draft no longer says what was intended.
+//!
+//! ## Example
+//! ```text
+//! "Port levy" means a charge on ships entering the harbour.   ← never used again
+//! ```
+//!
+//! ## Use instead
+//! Drop the definition, or use the term where the text means it.
+//!
+//! ## Options
+//! Severity only (default `hint`).
+
+use std::ops::Range;
+
+
+use super::{Context, Reporter, Rule};
+use crate::analysis::terms::{Definition, DefinitionKind};
+use crate::analysis::Severity;
+
+pub static RULE: Rule = Rule {
+    name: "unused-definition",
+    default_severity: Severity::Hint,
+    source: include_str!("unused_definition.rs"),
+    check,
+};
+
+fn check(cx: &Context, out: &mut Reporter) {
+    let doc = cx.doc;
+    let defined: Vec<&Definition> = doc
+        .terms
+        .definitions
+        .iter()
+        .filter(|d| !matches!(d.kind, DefinitionKind::Appositive | DefinitionKind::Expansion))
+        .filter(|d| !d.key.is_empty())
+        .collect();
+    if defined.is_empty() {
+        return;
+    }
+    let Some(uses) = find_uses(&doc.prose, &defined) else {
+        return;
+    };
+    for definition in defined {
+        let used = uses.iter().any(|(key, range)| {
+            *key == definition.key
+                && range.start != definition.term_range.start
+                && !overlaps(range, &definition.definition_range)
+        });
+        if !used {
+            out.report(
+                definition.term_range.clone(),
+                format!(
+                    "`{}` is defined but never used; drop the definition or use the term",
+                    definition.term
+                ),
+                None,
+            );
+        }
+    }
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// Every occurrence of any defined term in one pass over the prose, with its key.
+fn find_uses(prose: &str, defined: &[&Definition]) -> Option<Vec<(String, Range<usize>)>> {
+    let mut alternatives: Vec<String> = defined.iter().map(|d| inflected(&d.key)).collect();
+    alternatives.sort_by_key(|a| std::cmp::Reverse(a.len()));
+    alternatives.dedup();
+    let pattern = format!(
+        r"(?i)(?:^|[^\p{{L}}\p{{N}}&])((?:{}))(?:$|[^\p{{L}}\p{{N}}&])",
+        alternatives.join("|")
+    );
+    // Terms come from the draft; a pathological one only costs this rule, never the run.
+    let regex = regex::RegexBuilder::new(&pattern)
+        .size_limit(1 << 22)
+        .build()
+        .ok()?;
+    let mut uses = Vec::new();
+    let mut at = 0;
+    while let Some(caps) = regex.captures_at(prose, at) {
+        let found = caps.get(1).expect("group 1 is not optional");
+        uses.push((
+            crate::analysis::terms::term_key(found.as_str()),
+            found.range(),
+        ));
+        at = found.end();
+    }
+    Some(uses)
+}
+
+/// A pattern for a key in any inflection: words separated by any whitespace, the last
+/// with an optional plural or possessive ending.
+fn inflected(key: &str) -> String {
+    let words: Vec<String> = key.split(' ').map(regex::escape).collect();
+    let (last, rest) = words
+        .split_last()
+        .expect("empty keys are filtered out before");
+    let last = match last.strip_suffix('y') {
+        Some(stem) => format!("{stem}(?:y|ies)"),
+        None => format!("{last}(?:s|es)?"),
+    };
+    let mut parts = rest.to_vec();
+    parts.push(format!("{last}(?:['’]s)?"));
+    parts.join(r"[\s\-]+")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_flags, assert_no_findings};
+
+    #[test]
+    fn flags_terms_never_used_again() {
+        assert_flags(
+            "unused-definition",
+            "The Harbour Safety Board (HSB) met.\n\"Port levy\" means a charge on ships.\nThe board agreed.\n",
+            &["Port levy"],
+        );
+    }
+
+    #[test]
+    fn any_inflection_counts_as_a_use() {
+        assert_no_findings(
+            "unused-definition",
+            "The Harbour Safety Board (HSB) met.\n\"Port levy\" means a charge on ships.\nThe HSB's members set port levies. 한국 🙂\r\n",
+        );
+    }
+}

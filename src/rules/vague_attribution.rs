@@ -1,0 +1,141 @@
+//! # vague-attribution
+//!
+//! ## What it does
+//! Flags speech or claims credited to nobody in particular: `experts say`,
+//! `officials said`, `critics argue`, `some believe`, `many people think`,
+//! `it is said that`, `it has been reported`, `sources said`, and close variants — an
+//! unnamed group or source with a speech or belief verb (`Industry sources said`,
+//! `analysts warn`, `it is widely believed`).
+//!
+//! Not flagged when a name stands right before the group (`Ministry of Finance officials
+//! said`, `Treasury officials said`): the body is credited.
+//!
+//! ## Why it matters
+//! An unnamed authority cannot be checked or challenged. Policy readers discount it, and
+//! opponents quote it back as evidence that the claim has no owner.
+//!
+//! ## Example
+//! ```text
+//! Experts say the levy will raise prices.
+//! ```
+//!
+//! ## Use instead
+//! ```text
+//! The Korea Development Institute estimates the levy will raise prices by 0.3%.
+//! ```
+//!
+//! ## Options
+//! Severity only (`[rules] vague-attribution = "off"`).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Context, Reporter, Rule};
+use crate::analysis::Severity;
+
+pub static RULE: Rule = Rule {
+    name: "vague-attribution",
+    default_severity: Severity::Information,
+    source: include_str!("vague_attribution.rs"),
+    check,
+};
+
+const VERB: &str = r"(?:say|says|said|argue|argues|argued|believe|believes|believed|think|thinks|thought|claim|claims|claimed|suggest|suggests|suggested|warn|warns|warned|note|notes|noted|contend|contends|contended|maintain|maintains|maintained|insist|insists|insisted|fear|fears|feared|predict|predicts|predicted|expect|expects|expected|estimate|estimates|estimated|point\s+out|pointed\s+out|told)";
+const GROUP: &str = r"(?:experts|officials|critics|analysts|observers|sources|insiders|commentators|pundits|economists|scientists|(?:some|many|most)\s+people|some|many|others|detractors|sceptics|skeptics|supporters|opponents)";
+const IMPERSONAL_VERB: &str = r"(?:said|believed|reported|claimed|thought|understood|rumou?red|alleged|argued|known|suggested|feared|expected)";
+
+/// `GROUP VERB` (with an optional adjective such as "industry" or "some"), impersonal
+/// passives (`it is said`, `it has been reported`) and `reports suggest`.
+static VAGUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?:(?:(?:some|many|most|several|other|industry|government|market|local|foreign|senior|unnamed|anonymous|independent)\s+)?{GROUP}\s+(?:have\s+|had\s+|widely\s+|often\s+|now\s+)?{VERB}\b|it\s+(?:is|was|has\s+been|had\s+been)\s+(?:widely\s+|often\s+|generally\s+)?{IMPERSONAL_VERB}\b|(?:reports|rumou?rs)\s+(?:suggest|say|said|indicate)\b|according\s+to\s+(?:some\s+|many\s+)?(?:experts|officials|sources|observers|analysts|critics|reports))"
+    ))
+    .expect("vague-attribution pattern is valid")
+});
+
+fn check(cx: &Context, out: &mut Reporter) {
+    let doc = cx.doc;
+    for block in &doc.blocks {
+        let prose = doc.prose(block.range.clone());
+        for found in VAGUE.find_iter(prose) {
+            if named_before(&prose[..found.start()]) {
+                continue;
+            }
+            let range = block.range.start + found.start()..block.range.start + found.end();
+            let phrase = found
+                .as_str()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            out.report(
+                range,
+                format!("`{phrase}` credits nobody in particular; name the person or body"),
+                None,
+            );
+        }
+    }
+}
+
+/// Words that describe a group without naming it (`Leading experts say`).
+const UNNAMING: &[&str] = &[
+    "leading",
+    "top",
+    "prominent",
+    "outside",
+    "other",
+    "western",
+    "eastern",
+    "private",
+    "international",
+    "domestic",
+    "legal",
+    "health",
+    "security",
+    "climate",
+    "energy",
+    "trade",
+    "economic",
+    "financial",
+    "political",
+    "these",
+    "those",
+    "the",
+    "such",
+];
+
+/// Whether a capitalised name stands right before the match (`Treasury officials said`),
+/// which credits a body.
+fn named_before(before: &str) -> bool {
+    let Some(word) = before.split_whitespace().last() else {
+        return false;
+    };
+    if word.ends_with(['.', '!', '?', ':', ';', ',']) {
+        return false; // another sentence or clause
+    }
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    word.chars().next().is_some_and(char::is_uppercase)
+        && !UNNAMING.contains(&word.to_lowercase().as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_flags, assert_no_findings};
+
+    #[test]
+    fn flags_unnamed_sources() {
+        assert_flags(
+            "vague-attribution",
+            "Experts say the levy is too high. Critics argue it is too low.\n\nIt is said that the fund is empty. It has been reported that talks failed.\n\nIndustry sources said prices will rise. Many people think the plan is late. Some believe it will pass.\n\nThe plan was praised by Kim. Officials said it would pass.\n",
+            &["Experts say", "Critics argue", "It is said", "It has been reported", "Industry sources said", "Many people think", "Some believe", "Officials said"],
+        );
+    }
+
+    #[test]
+    fn leaves_named_sources_alone() {
+        assert_no_findings(
+            "vague-attribution",
+            "Treasury officials said the levy is fair. Minister Kim said the plan will pass.\n\nThe Korea Development Institute argues that rates will fall.\n\nParticipants agreed on the timetable. One respondent wrote that fees were high.\n",
+        );
+    }
+}

@@ -1,0 +1,251 @@
+//! The open documents: a rope per document, edited in place as changes arrive.
+//!
+//! Changes are applied synchronously, in the order the notifications arrive (STYLE.md §8,
+//! §10); a change without a range replaces the whole text. Positions are clamped (see
+//! [`super::encoding`]), so no change, however malformed, can panic.
+
+use std::sync::Arc;
+
+use ropey::Rope;
+use tokio::sync::watch;
+use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
+
+use super::encoding;
+use super::scheduler::Analyzed;
+use crate::analysis::{DocumentKind, Encoding};
+
+/// A document's text and version as the client last described them.
+#[derive(Clone, Debug)]
+pub(crate) struct TextDocument {
+    pub rope: Rope,
+    pub version: i32,
+    pub kind: DocumentKind,
+}
+
+impl TextDocument {
+    pub(crate) fn new(text: &str, version: i32, kind: DocumentKind) -> Self {
+        TextDocument {
+            rope: Rope::from_str(text),
+            version,
+            kind,
+        }
+    }
+
+    /// Applies `changes` in order and takes `version`.
+    pub(crate) fn apply_changes(
+        &mut self,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        version: i32,
+        encoding: Encoding,
+    ) {
+        for change in changes {
+            self.apply_change(change, encoding);
+        }
+        self.version = version;
+    }
+
+    fn apply_change(&mut self, change: TextDocumentContentChangeEvent, encoding: Encoding) {
+        let Some(range) = change.range else {
+            self.rope = Rope::from_str(&change.text);
+            return;
+        };
+        let mut start = encoding::char_index(&self.rope, range.start, encoding);
+        let mut end = encoding::char_index(&self.rope, range.end, encoding);
+        if end < start {
+            std::mem::swap(&mut start, &mut end);
+        }
+        // Both indices are clamped into the rope, so neither call can fail; the `try_`
+        // forms keep that a guarantee rather than an argument.
+        if self.rope.try_remove(start..end).is_ok() {
+            let _ = self.rope.try_insert(start, &change.text);
+        }
+    }
+
+    pub(crate) fn text(&self) -> String {
+        self.rope.to_string()
+    }
+}
+
+/// An open document and the state of its analysis.
+pub(crate) struct OpenDocument {
+    pub doc: TextDocument,
+    /// Distinguishes this opening from an earlier one of the same URI, so a worker of a
+    /// closed document never touches the reopened one.
+    pub instance: u64,
+    /// The latest analysis, possibly of an older version or configuration.
+    pub analyzed: Option<Arc<Analyzed>>,
+    /// Whether an analysis task for this document is running.
+    pub worker: bool,
+    /// Signalled whenever `analyzed` changes; dropped (which wakes every waiter) when the
+    /// document closes.
+    pub changed: watch::Sender<()>,
+}
+
+impl OpenDocument {
+    pub(crate) fn new(doc: TextDocument, instance: u64) -> Self {
+        OpenDocument {
+            doc,
+            instance,
+            analyzed: None,
+            worker: false,
+            changed: watch::Sender::new(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{LineIndex, Position};
+    use tower_lsp_server::ls_types::{Position as P, Range};
+
+    /// The model: a `String` edited through the analysis core's own position conversion.
+    fn model_apply(text: &mut String, range: Range, new: &str, enc: Encoding) {
+        let lines = LineIndex::new(text);
+        let at = |p: P| {
+            lines.offset(
+                text,
+                Position {
+                    line: p.line,
+                    column: p.character,
+                },
+                enc,
+            )
+        };
+        let (mut a, mut b) = (at(range.start), at(range.end));
+        if b < a {
+            std::mem::swap(&mut a, &mut b);
+        }
+        text.replace_range(a..b, new);
+    }
+
+    fn change(range: Range, text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(range),
+            range_length: None,
+            text: text.to_owned(),
+        }
+    }
+
+    fn r(l1: u32, c1: u32, l2: u32, c2: u32) -> Range {
+        Range::new(P::new(l1, c1), P::new(l2, c2))
+    }
+
+    #[test]
+    fn edits_across_crlf_and_emoji() {
+        let start = "첫 줄 😀\r\n둘째 \"인용\"\r\n끝";
+        let cases: &[(Encoding, Range, &str, &str)] = &[
+            // Join the first two lines: delete from after the emoji to the start of line 1.
+            (
+                Encoding::Utf16,
+                r(0, 6, 1, 0),
+                " ",
+                "첫 줄 😀 둘째 \"인용\"\r\n끝",
+            ),
+            // Replace the emoji (two UTF-16 units) with text.
+            (
+                Encoding::Utf16,
+                r(0, 4, 0, 6),
+                "🙂🙂",
+                "첫 줄 🙂🙂\r\n둘째 \"인용\"\r\n끝",
+            ),
+            // The same in UTF-8: the emoji is bytes 8..12.
+            (
+                Encoding::Utf8,
+                r(0, 8, 0, 12),
+                "x",
+                "첫 줄 x\r\n둘째 \"인용\"\r\n끝",
+            ),
+            // Half a surrogate pair clamps to the emoji's start: inserts before it.
+            (
+                Encoding::Utf16,
+                r(0, 5, 0, 5),
+                "!",
+                "첫 줄 !😀\r\n둘째 \"인용\"\r\n끝",
+            ),
+            // Past the end of line 0: before the CRLF.
+            (
+                Encoding::Utf32,
+                r(0, 99, 0, 99),
+                "?",
+                "첫 줄 😀?\r\n둘째 \"인용\"\r\n끝",
+            ),
+            // Past the last line: appends.
+            (
+                Encoding::Utf16,
+                r(9, 0, 9, 0),
+                "\n",
+                "첫 줄 😀\r\n둘째 \"인용\"\r\n끝\n",
+            ),
+            // A reversed range is read as its mirror.
+            (
+                Encoding::Utf32,
+                r(2, 1, 1, 0),
+                "",
+                "첫 줄 😀\r\n",
+            ),
+        ];
+        for (enc, range, new, want) in cases {
+            let mut doc = TextDocument::new(start, 1, DocumentKind::PlainText);
+            doc.apply_changes(vec![change(*range, new)], 2, *enc);
+            assert_eq!(doc.text(), *want, "{enc:?} {range:?}");
+            let mut model = start.to_owned();
+            model_apply(&mut model, *range, new, *enc);
+            assert_eq!(model, *want, "model {enc:?} {range:?}");
+        }
+    }
+
+    #[test]
+    fn full_text_change_replaces_everything() {
+        let mut doc = TextDocument::new("old", 1, DocumentKind::Markdown);
+        doc.apply_changes(
+            vec![
+                change(r(0, 0, 0, 0), "x"),
+                TextDocumentContentChangeEvent {
+                    range: None,
+                    range_length: None,
+                    text: "new\r\n".into(),
+                },
+                change(r(1, 0, 1, 0), "tail"),
+            ],
+            7,
+            Encoding::Utf16,
+        );
+        assert_eq!(doc.text(), "new\r\ntail");
+        assert_eq!(doc.version, 7);
+    }
+
+    /// A tiny deterministic generator, so the test needs no dependency.
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self, bound: u32) -> u32 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 33) % u64::from(bound.max(1))) as u32
+        }
+    }
+
+    #[test]
+    fn random_edits_match_the_string_model() {
+        const PIECES: &[&str] = &[
+            "", "a", "한", "😀", "\r\n", "\n", "\r", "국어 ", "🇰🇷", "\"", "x\r\ny", "😀\r\n😀",
+        ];
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let mut rng = Lcg(42 + enc as u64);
+            let start = "정책 😀 초안\r\nline two\rthree\n\n끝 😀";
+            let mut doc = TextDocument::new(start, 0, DocumentKind::PlainText);
+            let mut model = start.to_owned();
+            for version in 1..=2000 {
+                let lines = model.split(['\n']).count() as u32 + 2;
+                let mut pos = || P::new(rng.next(lines), rng.next(14));
+                let range = Range::new(pos(), pos());
+                let new = PIECES[rng.next(PIECES.len() as u32) as usize];
+                doc.apply_changes(vec![change(range, new)], version, enc);
+                model_apply(&mut model, range, new, enc);
+                assert_eq!(doc.text(), model, "{enc:?} step {version} {range:?} {new:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Analysis off the message loop, coalesced per document.
+//!
+//! Each open document has at most one worker task. The worker snapshots the document's
+//! latest text, analyses it on the blocking pool, and keeps the result only if the document
+//! is still at that version and configuration; otherwise it takes a new snapshot and goes
+//! again. However fast the edits come, a document never has more than one analysis running
+//! and never queues stale ones, and a result for an old version is never published.
+
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::{self as lsp, MessageType, Uri};
+
+use super::outbox::Outgoing;
+use super::state::{Shared, State};
+use super::{to_proto, uri};
+use crate::analysis::{analyze, Analysis, DocumentKind, Encoding};
+use crate::config::Config;
+
+/// An analysis of one version of a document under one configuration.
+pub(crate) struct Analyzed {
+    pub version: i32,
+    pub epoch: u64,
+    /// Names this result for pull diagnostics (`resultId`).
+    pub result_id: String,
+    /// `None` when the analysis failed (an internal error, already logged).
+    pub analysis: Option<Analysis>,
+    /// The findings as protocol diagnostics, index for index with `analysis.diagnostics`.
+    pub diagnostics: Vec<lsp::Diagnostic>,
+}
+
+struct Snapshot {
+    text: String,
+    version: i32,
+    kind: DocumentKind,
+    config: Arc<Config>,
+    epoch: u64,
+}
+
+impl Shared {
+    /// Makes sure the document's current version will be analysed. Call with the state
+    /// locked, right after changing the document.
+    pub(crate) fn schedule(self: &Arc<Self>, state: &mut State, uri: &Uri) {
+        let Some(open) = state.docs.get_mut(uri) else {
+            return;
+        };
+        if open.worker {
+            // The running worker will see the new version when it finishes.
+            return;
+        }
+        open.worker = true;
+        let (shared, uri, instance) = (self.clone(), uri.clone(), open.instance);
+        tokio::spawn(async move { shared.work(uri, instance).await });
+    }
+
+    /// Re-analyses every open document (after a configuration change).
+    pub(crate) fn schedule_all(self: &Arc<Self>, state: &mut State) {
+        let uris: Vec<Uri> = state.docs.keys().cloned().collect();
+        for uri in &uris {
+            self.schedule(state, uri);
+        }
+    }
+
+    async fn work(self: Arc<Self>, uri: Uri, instance: u64) {
+        loop {
+            let Some(snapshot) = self.snapshot(&uri, instance) else {
+                return;
+            };
+            let encoding = self.session().encoding;
+            let result_id = self.next_id().to_string();
+            let (version, epoch) = (snapshot.version, snapshot.epoch);
+            let job = tokio::task::spawn_blocking(move || run(snapshot, encoding, result_id));
+            let analyzed = match job.await {
+                Ok(analyzed) => analyzed,
+                Err(error) => {
+                    self.outbox.log(
+                        MessageType::ERROR,
+                        format!(
+                            "analysis of {} (version {version}) failed: {error}",
+                            uri.as_str()
+                        ),
+                    );
+                    Analyzed {
+                        version,
+                        epoch,
+                        result_id: self.next_id().to_string(),
+                        analysis: None,
+                        diagnostics: Vec::new(),
+                    }
+                }
+            };
+            if self.finish(&uri, instance, analyzed) {
+                return;
+            }
+        }
+    }
+
+    /// The document's current text, or `None` when there is nothing (more) to do — the
+    /// document closed, or its current version is already analysed — which also ends the
+    /// worker.
+    fn snapshot(&self, uri: &Uri, instance: u64) -> Option<Snapshot> {
+        let mut state = self.lock();
+        let epoch = state.epoch;
+        let config = state.workspace.config_for(uri::to_path(uri).as_deref());
+        let open = state.docs.get_mut(uri).filter(|o| o.instance == instance)?;
+        let current = open
+            .analyzed
+            .as_ref()
+            .is_some_and(|a| a.version == open.doc.version && a.epoch == epoch);
+        if current {
+            open.worker = false;
+            return None;
+        }
+        Some(Snapshot {
+            text: open.doc.text(),
+            version: open.doc.version,
+            kind: open.doc.kind,
+            config,
+            epoch,
+        })
+    }
+
+    /// Keeps `analyzed` if it is still current and publishes it (push mode), under the
+    /// lock, so nothing newer can slip in between. Returns whether the worker is done.
+    fn finish(&self, uri: &Uri, instance: u64, analyzed: Analyzed) -> bool {
+        let mut state = self.lock();
+        let epoch = state.epoch;
+        let Some(open) = state.docs.get_mut(uri).filter(|o| o.instance == instance) else {
+            return true;
+        };
+        if analyzed.version != open.doc.version || analyzed.epoch != epoch {
+            return false;
+        }
+        if !self.session().pull {
+            self.outbox.send(Outgoing::Diagnostics {
+                uri: uri.clone(),
+                diagnostics: analyzed.diagnostics.clone(),
+                version: Some(analyzed.version),
+            });
+        }
+        open.analyzed = Some(Arc::new(analyzed));
+        open.worker = false;
+        open.changed.send_replace(());
+        true
+    }
+
+    /// The analysis of the document's current version, waiting for it if need be; `None`
+    /// for a document that is not open (or closes meanwhile).
+    pub(crate) async fn current_analysis(self: &Arc<Self>, uri: &Uri) -> Option<Arc<Analyzed>> {
+        loop {
+            let mut changed = {
+                let mut state = self.lock();
+                let epoch = state.epoch;
+                let open = state.docs.get(uri)?;
+                if let Some(analyzed) = &open.analyzed {
+                    if analyzed.version == open.doc.version && analyzed.epoch == epoch {
+                        return Some(analyzed.clone());
+                    }
+                }
+                // Subscribing under the lock: a result stored after this wakes us.
+                let changed = open.changed.subscribe();
+                self.schedule(&mut state, uri);
+                changed
+            };
+            // An error means the document closed; the next round returns `None`.
+            let _ = changed.changed().await;
+        }
+    }
+}
+
+/// The analysis itself, on the blocking pool.
+fn run(snapshot: Snapshot, encoding: Encoding, result_id: String) -> Analyzed {
+    let analysis = analyze(&snapshot.text, snapshot.kind, &snapshot.config);
+    let diagnostics = to_proto::diagnostics(&analysis, encoding);
+    Analyzed {
+        version: snapshot.version,
+        epoch: snapshot.epoch,
+        result_id,
+        analysis: Some(analysis),
+        diagnostics,
+    }
+}
