@@ -14,16 +14,19 @@
 //!
 //! The drafts come from `corpus::draft`, generated from this project's own phrases with a
 //! fixed seed. Under `cargo test --all-targets` criterion runs each benchmark once as a
-//! smoke test; the 10 MiB drafts are skipped there.
+//! smoke test, on an unoptimised build: there only the 10 kB drafts are analysed, and the
+//! `parse` and `text` groups use 100 kB.
+//!
+//! `POLICY_LSP_BENCH_DUMP=DIR cargo bench --bench analysis` writes the drafts to `DIR`
+//! instead of measuring (see `scripts/bench-cli.sh`).
 
 mod corpus;
 
 use std::hint::black_box;
+use std::path::Path;
 use std::time::Duration;
 
-use criterion::{
-    criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
-};
+use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode, Throughput};
 use policy_lsp::analysis::{analyze, Document, DocumentKind, Encoding, LineIndex, Position};
 use policy_lsp::config::Config;
 
@@ -63,6 +66,26 @@ fn measuring() -> bool {
     args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--test")
 }
 
+/// The largest draft worth analysing: everything when measuring; under `cargo test`, where
+/// the crate is built without optimisation, only the small drafts.
+fn smoke_limit() -> usize {
+    if measuring() {
+        usize::MAX
+    } else {
+        10 * KB
+    }
+}
+
+/// The draft size of the `parse` and `text` groups, and its label: 1 MiB, or 100 kB under
+/// `cargo test`.
+fn large() -> (usize, &'static str) {
+    if measuring() {
+        (MIB, "1MiB")
+    } else {
+        (100 * KB, "100kB")
+    }
+}
+
 fn kind(flavor: Flavor) -> DocumentKind {
     if flavor.is_markdown() {
         DocumentKind::Markdown
@@ -74,7 +97,7 @@ fn kind(flavor: Flavor) -> DocumentKind {
 fn bench_analyze(c: &mut Criterion) {
     let config = Config::default();
     for size in &SIZES {
-        if size.bytes > MIB && !measuring() {
+        if size.bytes > smoke_limit() {
             continue;
         }
         let mut group = c.benchmark_group(format!("analyze/{}", size.name));
@@ -100,10 +123,11 @@ fn bench_analyze(c: &mut Criterion) {
 
 fn bench_parse(c: &mut Criterion) {
     let config = Config::default();
-    let mut group = c.benchmark_group("parse/1MiB");
+    let (bytes, label) = large();
+    let mut group = c.benchmark_group(format!("parse/{label}"));
     group.sample_size(20);
     for flavor in [Flavor::Markdown, Flavor::PlainText] {
-        let text = draft(flavor, MIB);
+        let text = draft(flavor, bytes);
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(
             BenchmarkId::from_parameter(flavor.name()),
@@ -130,11 +154,12 @@ fn scattered_offsets(len: usize, count: usize) -> Vec<usize> {
 fn bench_positions(c: &mut Criterion) {
     const CONVERSIONS: usize = 10_000;
     // The Markdown flavour has Korean and emoji, so the three encodings differ.
-    let text = draft(Flavor::MarkdownCrlf, MIB);
+    let (bytes, label) = large();
+    let text = draft(Flavor::MarkdownCrlf, bytes);
     let index = LineIndex::new(&text);
     let offsets = scattered_offsets(text.len(), CONVERSIONS);
 
-    let mut group = c.benchmark_group("text/1MiB");
+    let mut group = c.benchmark_group(format!("text/{label}"));
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("line-index", |b| {
         b.iter(|| LineIndex::new(black_box(&text)))
@@ -170,5 +195,31 @@ fn bench_positions(c: &mut Criterion) {
     group.finish();
 }
 
+/// Writes the generated drafts to `dir` (for `scripts/bench-cli.sh`, which times the
+/// binary on the very bytes measured here).
+fn dump(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for size in &SIZES {
+        for flavor in Flavor::ALL {
+            let extension = if flavor.is_markdown() { "md" } else { "txt" };
+            let name = format!("draft-{}-{}.{extension}", size.name, flavor.name());
+            std::fs::write(dir.join(&name), draft(flavor, size.bytes))?;
+            println!("{}", dir.join(&name).display());
+        }
+    }
+    Ok(())
+}
+
 criterion_group!(benches, bench_analyze, bench_parse, bench_positions);
-criterion_main!(benches);
+
+fn main() {
+    if let Some(dir) = std::env::var_os("POLICY_LSP_BENCH_DUMP") {
+        if let Err(err) = dump(Path::new(&dir)) {
+            eprintln!("cannot write the drafts: {err}");
+            std::process::exit(2);
+        }
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -8,4 +8,6 @@
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod glossary;
 pub mod rules;
+pub mod server;

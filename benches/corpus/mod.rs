@@ -41,7 +41,7 @@ impl Flavor {
 /// A draft of at least `min_len` bytes (it stops at the first section end past it).
 pub fn draft(flavor: Flavor, min_len: usize) -> String {
     let mut g = Generator {
-        rng: Rng(0x5EED_0F_D0C5 ^ min_len as u64),
+        rng: Rng(0x5EED_D0C5 ^ min_len as u64),
         markdown: flavor.is_markdown(),
         out: String::with_capacity(min_len + 8 * 1024),
     };
@@ -153,18 +153,18 @@ const COUNTED: &[&str] = &[
 ];
 
 const MEASURES: &[&str] = &[
-    "3.2 km",
-    "210,000 cubic metres",
-    "55 decibels",
-    "4.5 metres",
-    "120 MW",
-    "6.5 percent",
-    "14 per cent",
-    "2.1 percentage points",
-    "18 months",
-    "25 minutes",
-    "three times",
-    "40 GWh",
+    "extend the harbour walk by 3.2 km",
+    "remove 210,000 cubic metres of silt from the basin",
+    "keep night-time noise below 55 decibels",
+    "raise the sea wall by 1.2 metres",
+    "add 120 MW of solar capacity",
+    "lift productivity by 6.5 percent",
+    "cut the dropout rate by 14 per cent",
+    "raise the employment rate by 2.1 percentage points",
+    "halve waiting times within 18 months",
+    "bring the average commute under 25 minutes",
+    "make the grant three times larger",
+    "save 40 GWh of electricity a year",
 ];
 
 const PURPOSES: &[&str] = &[
@@ -271,6 +271,14 @@ const CODE: &[&str] = &[
     "berth,depth_m,length_m\n7,4.5,120\n8,4.5,135",
 ];
 
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 struct Generator {
     rng: Rng,
     markdown: bool,
@@ -366,7 +374,7 @@ impl Generator {
                 r.pick(WHEN)
             ),
             4 | 5 => format!(
-                "{} expects to support {} and to cut waiting times by {} {}.",
+                "{} expects to support {} and to {} {}.",
                 r.pick(SUBJECTS),
                 r.pick(COUNTED),
                 r.pick(MEASURES),
@@ -380,7 +388,7 @@ impl Generator {
             ),
             7 => format!(
                 "{} {}, \"{}.\"",
-                r.pick(SPEAKERS),
+                capitalised(r.pick(SPEAKERS)),
                 r.pick(SAID),
                 r.pick(SPEECH)
             ),
@@ -412,10 +420,10 @@ impl Generator {
                 r.pick(EMOJI)
             ),
             _ => format!(
-                "Work {} will be reviewed against {} and {}.",
-                r.pick(WHEN),
+                "The plan aims to {} and to reach {} {}.",
                 r.pick(MEASURES),
-                r.pick(COUNTED)
+                r.pick(COUNTED),
+                r.pick(WHEN)
             ),
         }
     }
@@ -424,7 +432,8 @@ impl Generator {
     fn wrapped(&mut self, paragraph: &str) {
         let mut width = 0;
         for word in paragraph.split(' ') {
-            if width > 0 && width + 1 + word.len() > 90 {
+            let len = word.chars().count();
+            if width > 0 && width + 1 + len > 90 {
                 self.out.push('\n');
                 width = 0;
             } else if width > 0 {
@@ -432,7 +441,7 @@ impl Generator {
                 width += 1;
             }
             self.out.push_str(word);
-            width += word.len();
+            width += len;
         }
         self.out.push('\n');
     }

@@ -1,21 +1,1391 @@
-//! Figures (RULES.md §3). Filled in by the figure work.
+//! Figures (RULES.md §3): numbers with their scale words, and the unit attached to each.
+//!
+//! One left-to-right pass over each block's prose. At every run of ASCII digits the number
+//! is read (`1,800`, `6.5`) with its scale (`1.2m`, `30 trillion`, `5,000억`), and what
+//! surrounds it decides what it is:
+//! - not a figure: a year, date, time, ordinal, identifier (`Article 12`, `COVID-19`,
+//!   `044-200-1234`, `제1조`), list or heading numbering, footnote marker or rank;
+//! - a figure with a unit: a currency before or after it, a percentage, a unit of
+//!   measure, or a counted noun;
+//! - a figure without a unit;
+//! - the start of a range (`1,800 to 1,900 clusters`), which shares the unit of its end.
+//!
+//! A counted noun is recognised by structure, not looked up: a content word after the
+//! number (past any adjectives) is what the number counts, while a function word,
+//! punctuation or the end of the block leaves it bare (`grow to 30 trillion by 2030`).
+//! The vocabularies below only say what structure cannot: which words are function words,
+//! scale words, months, naming words, and what glued suffixes (`km`, `bn`, `th`) mean.
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
-use super::document::Document;
+use regex::Regex;
+
+use super::document::{Block, BlockKind, Document};
 use crate::config::Config;
 
 /// A number with its scale word, and the unit attached to it if any.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Figure {
     /// The number and any scale word: `30 trillion`, `1.2m`, `5,000억`.
     pub range: Range<usize>,
     pub block: usize,
-    /// The unit's range, if the figure has one.
-    pub unit: Option<Range<usize>>,
+    /// The number times its scale: `890 trillion` → 8.9 × 10^14.
+    pub value: f64,
+    pub unit: Option<Unit>,
+    /// The index (in [`Document::figures`]) of the figure this one restates in another
+    /// currency, when it is given in brackets right after it:
+    /// `$685 billion (approximately 890 trillion KRW)`. The two values give the rate.
+    pub restates: Option<usize>,
+}
+
+/// What a figure is measured or counted in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unit {
+    /// The unit's text: `$`, `KRW`, `%`, `tonnes`, `national strategic industries`, or a
+    /// table cell's column header.
+    pub range: Range<usize>,
+    pub kind: UnitKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitKind {
+    Currency,
+    Percentage,
+    /// A unit of measure or time, or a multiplier (`km`, `tonnes`, `days`, `times`).
+    Measure,
+    /// The noun counted: `12 national strategic industries`.
+    Count,
+    /// A table cell's column header that names the unit: `Budget (KRW bn)`.
+    ColumnHeader,
 }
 
 pub(crate) fn find(doc: &Document, config: &Config) -> Vec<Figure> {
-    let _ = (doc, config);
-    Vec::new()
+    let mut figures = Vec::new();
+    let mut candidates = Vec::new();
+    for (index, block) in doc.blocks.iter().enumerate() {
+        candidates.clear();
+        let scanner = Scanner {
+            text: doc.prose(block.range.clone()),
+            base: block.range.start,
+            is_heading: block.is_heading(),
+            config,
+        };
+        scanner.scan(&mut candidates);
+        let first = figures.len();
+        resolve(&candidates, index, &mut figures);
+        if let Some(unit) = column_header_unit(doc, block) {
+            for figure in &mut figures[first..] {
+                figure.unit.get_or_insert_with(|| unit.clone());
+            }
+        }
+        link_restatements(&doc.prose, &mut figures, first);
+    }
+    figures
+}
+
+/// A number as the scanner read it, before ranges are resolved.
+struct Candidate {
+    /// The number with its scale word, in the draft.
+    range: Range<usize>,
+    /// The number alone, signed.
+    number: f64,
+    /// 1 when no scale word is written.
+    scale: f64,
+    reading: Reading,
+    /// The first number of a range (`5–10`, `1,800 to 1,900`): it takes its end's scale
+    /// when it has none of its own.
+    opens_range: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Reading {
+    NotFigure,
+    Figure(Option<Unit>),
+    /// The start of a range with no unit of its own: it has the unit of its end.
+    SharesNextUnit,
+}
+
+/// Turns a block's candidates into figures, giving each range start its end's unit.
+fn resolve(candidates: &[Candidate], block: usize, figures: &mut Vec<Figure>) {
+    let first = figures.len();
+    // Backwards, so a range's end is settled before its start; `next` is the figure read
+    // just after the current candidate, if that candidate is a figure.
+    let mut next: Option<(Option<Unit>, f64)> = None;
+    for candidate in candidates.iter().rev() {
+        let unit = match &candidate.reading {
+            Reading::NotFigure => None,
+            Reading::Figure(unit) => Some(unit.clone()),
+            Reading::SharesNextUnit => next.as_ref().map(|(unit, _)| unit.clone()),
+        };
+        let Some(unit) = unit else {
+            next = None;
+            continue;
+        };
+        let scale = match &next {
+            Some((_, next_scale)) if candidate.opens_range && candidate.scale == 1.0 => {
+                *next_scale
+            }
+            _ => candidate.scale,
+        };
+        figures.push(Figure {
+            range: candidate.range.clone(),
+            block,
+            value: candidate.number * scale,
+            unit: unit.clone(),
+            restates: None,
+        });
+        next = Some((unit, scale));
+    }
+    figures[first..].reverse();
+}
+
+/// A table cell's column header, when it names the unit (`Budget (KRW bn)`, `Share (%)`,
+/// `Year`): the cell's figures have no need to repeat it.
+fn column_header_unit(doc: &Document, block: &Block) -> Option<Unit> {
+    let BlockKind::TableCell {
+        header: Some(header),
+        is_header: false,
+    } = &block.kind
+    else {
+        return None;
+    };
+    header_names_unit(doc.prose(header.clone())).then(|| Unit {
+        range: header.clone(),
+        kind: UnitKind::ColumnHeader,
+    })
+}
+
+fn header_names_unit(header: &str) -> bool {
+    // A bracketed note in a column header is where tables give the unit: `(terawatt-hours)`.
+    if header.contains(['(', '[', '%', '‰']) || header.chars().any(is_currency_symbol) {
+        return true;
+    }
+    header
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|word| !word.is_empty())
+        .any(|word| {
+            let mut buf = [0; WORD_BUF];
+            let lower = ascii_lower(word, &mut buf).unwrap_or_default();
+            is_iso_currency(word)
+                || is_currency_name(lower)
+                || is_percent_word(lower)
+                || is_measure_symbol(word)
+                || is_measure_word(lower)
+                || spaced_scale(lower).is_some()
+                || is_naming_word(lower)
+                || matches!(lower, "number" | "count" | "date" | "fy")
+        })
+}
+
+/// Text allowed between a figure and its restatement in another currency.
+static RESTATEMENT_GAP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*[(\[]\s*(?:(?:approximately|approx\.|about|around|roughly|some|nearly|almost|circa|ca\.|c\.|or|i\.e\.,?|equivalent\s+to|equal\s+to|worth|~|≈|약)\s*)*$",
+    )
+    .expect("restatement pattern is valid")
+});
+
+/// Marks `$685 billion (approximately 890 trillion KRW)`: the bracketed figure restates
+/// the one before it. Only figures from `first` on (this block's) are considered.
+fn link_restatements(prose: &str, figures: &mut [Figure], first: usize) {
+    const LONGEST_GAP: usize = 40;
+    for later in first + 1..figures.len() {
+        let earlier = &figures[later - 1];
+        let (Some(earlier_unit), Some(later_unit)) = (&earlier.unit, &figures[later].unit) else {
+            continue;
+        };
+        if earlier_unit.kind != UnitKind::Currency || later_unit.kind != UnitKind::Currency {
+            continue;
+        }
+        let gap_start = earlier.range.end.max(earlier_unit.range.end);
+        let gap_end = figures[later].range.start.min(later_unit.range.start);
+        if gap_start < gap_end
+            && gap_end - gap_start <= LONGEST_GAP
+            && RESTATEMENT_GAP.is_match(&prose[gap_start..gap_end])
+        {
+            figures[later].restates = Some(later - 1);
+        }
+    }
+}
+
+/// A number as written: where its digits are and what they say.
+#[derive(Clone, Copy, Debug)]
+struct Number {
+    start: usize,
+    end: usize,
+    value: f64,
+    /// Digits only, without a thousands separator or decimal point (`2023`, `044`).
+    plain: bool,
+    /// Written with a leading zero (`044`, `0417`): a code, not a quantity.
+    leading_zero: bool,
+}
+
+impl Number {
+    /// Reads `12`, `1,800`, `6.5` or `1,200,000.75` starting at the digit at `start`.
+    fn parse(text: &str, start: usize) -> Number {
+        let bytes = text.as_bytes();
+        let digit = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_digit);
+        let mut mantissa = 0.0_f64;
+        let mut push = |byte: u8| mantissa = mantissa * 10.0 + f64::from(byte - b'0');
+        let mut at = start;
+        while digit(at) {
+            push(bytes[at]);
+            at += 1;
+        }
+        let mut plain = true;
+        // Thousands separators: `1,800`, not `1,2` or `2023,2024`.
+        if at - start <= 3 {
+            while bytes.get(at) == Some(&b',') && (1..=3).all(|k| digit(at + k)) && !digit(at + 4)
+            {
+                bytes[at + 1..at + 4].iter().for_each(|&b| push(b));
+                at += 4;
+                plain = false;
+            }
+        }
+        let mut decimals = 0;
+        if bytes.get(at) == Some(&b'.') && digit(at + 1) {
+            at += 1;
+            plain = false;
+            while digit(at) {
+                push(bytes[at]);
+                decimals += 1;
+                at += 1;
+            }
+        }
+        Number {
+            start,
+            end: at,
+            value: mantissa / 10f64.powi(decimals),
+            plain,
+            leading_zero: bytes[start] == b'0' && digit(start + 1),
+        }
+    }
+
+    /// Four plain digits from 1800 to 2199: read as a year unless a unit says otherwise.
+    fn is_year_like(&self) -> bool {
+        self.plain && self.end - self.start == 4 && (1800.0..=2199.0).contains(&self.value)
+    }
+
+    /// Could be the day of a month.
+    fn is_day(&self) -> bool {
+        self.plain && self.end - self.start <= 2 && (1.0..=31.0).contains(&self.value)
+    }
+}
+
+/// What is glued to the end of a number by a dash, colon, slash or dot.
+enum Joint {
+    None,
+    /// `5–10`, `1,800-2,000`: a range whose second number starts here.
+    Range(usize),
+    /// `2023–2025`, `044-200-1234`, `Law 2013-45`, `10:00`, `12/05/2024`, `1.1.1`: not a
+    /// figure; the joined token ends here.
+    NotFigure(usize),
+}
+
+/// Reads one block's prose.
+struct Scanner<'a> {
+    text: &'a str,
+    /// Offset of `text` in the draft.
+    base: usize,
+    is_heading: bool,
+    config: &'a Config,
+}
+
+/// What stands before a number.
+enum Before {
+    Nothing,
+    /// A currency symbol or code: `$685`, `US$ 5`, `KRW 3.4 trillion`.
+    Currency(Range<usize>),
+    /// A name, date, rank or footnote the number belongs to: `Article 12`, `G20`,
+    /// `April 23`, `top 10`, `word.3`.
+    NotFigure,
+}
+
+impl Scanner<'_> {
+    fn scan(&self, out: &mut Vec<Candidate>) {
+        let bytes = self.text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            if bytes[at].is_ascii_digit() {
+                at = self.read(at, out);
+            } else {
+                at += 1;
+            }
+        }
+    }
+
+    /// Reads the number at `start`, pushes what it is, and returns where to go on.
+    fn read(&self, start: usize, out: &mut Vec<Candidate>) -> usize {
+        let number = Number::parse(self.text, start);
+        if self.is_numbering(&number) {
+            return self.skip(&number, out);
+        }
+        let before = self.before(&number);
+        let sign = if self.is_negative(&number) { -1.0 } else { 1.0 };
+        match self.joint(&number) {
+            Joint::None => {}
+            Joint::NotFigure(end) => {
+                out.push(self.not_figure(start..end));
+                return end;
+            }
+            Joint::Range(second) => {
+                let reading = match before {
+                    Before::NotFigure => return self.skip(&number, out),
+                    Before::Currency(range) => Reading::Figure(Some(self.unit(range, UnitKind::Currency))),
+                    Before::Nothing => Reading::SharesNextUnit,
+                };
+                out.push(Candidate {
+                    range: self.abs(start..number.end),
+                    number: sign * number.value,
+                    scale: 1.0,
+                    reading,
+                    opens_range: true,
+                });
+                return second;
+            }
+        }
+        let currency = match before {
+            Before::NotFigure => return self.skip(&number, out),
+            Before::Currency(range) => Some(self.unit(range, UnitKind::Currency)),
+            Before::Nothing => None,
+        };
+        let joined = self.joined_to_previous(&number, out);
+        if joined.is_some_and(|previous| previous.reading == Reading::NotFigure) {
+            // `between 2015 and 2023`, `Articles 6 and 9`, `23 and 24 April`.
+            return self.skip(&number, out);
+        }
+        let (end, scale, reading) = self.after(&number, currency.is_some());
+        let reading = match (reading, currency) {
+            (Reading::NotFigure, _) => return self.skip(&number, out),
+            (_, Some(currency)) => Reading::Figure(Some(currency)),
+            // `$5 to 10 million`: the end borrows the start's currency.
+            (Reading::Figure(None), None) => Reading::Figure(joined.and_then(lent_currency)),
+            (reading, None) => reading,
+        };
+        if number.is_year_like() && scale == 1.0 && !has_explicit_unit(&reading) {
+            return self.skip(&number, out);
+        }
+        let opens_range = reading == Reading::SharesNextUnit
+            || (matches!(&reading, Reading::Figure(Some(_))) && self.connector_follows(end));
+        out.push(Candidate {
+            range: self.abs(start..end),
+            number: sign * number.value,
+            scale,
+            reading,
+            opens_range,
+        });
+        end
+    }
+
+    /// Pushes the number at `number` as not a figure and skips the token it is part of.
+    fn skip(&self, number: &Number, out: &mut Vec<Candidate>) -> usize {
+        let end = token_end(self.text, number.end);
+        out.push(self.not_figure(number.start..number.end));
+        end
+    }
+
+    fn not_figure(&self, range: Range<usize>) -> Candidate {
+        Candidate {
+            range: self.abs(range),
+            number: 0.0,
+            scale: 1.0,
+            reading: Reading::NotFigure,
+            opens_range: false,
+        }
+    }
+
+    fn abs(&self, range: Range<usize>) -> Range<usize> {
+        self.base + range.start..self.base + range.end
+    }
+
+    fn unit(&self, range: Range<usize>, kind: UnitKind) -> Unit {
+        Unit {
+            range: self.abs(range),
+            kind,
+        }
+    }
+
+    /// List or heading numbering: `1.`, `2)`, `3:` opening a line, or a number opening a
+    /// heading (`1.1 Scope`, also a short title line not yet known to be a heading).
+    fn is_numbering(&self, number: &Number) -> bool {
+        let text = self.text;
+        let line_start = skip_spaces_back(text, number.start);
+        if !matches!(char_before(text, line_start), None | Some('\n' | '\r')) {
+            return false;
+        }
+        match char_at(text, number.end) {
+            Some('.' | ')' | ':') => {
+                char_at(text, number.end + 1).map_or(true, char::is_whitespace)
+            }
+            Some(c) if c.is_whitespace() => {
+                let next = skip_spaces(text, number.end);
+                char_at(text, next).is_some_and(char::is_uppercase)
+                    && (self.is_heading || is_title_line(&text[number.end..]))
+            }
+            None => self.is_heading,
+            Some(_) => false,
+        }
+    }
+
+    fn is_negative(&self, number: &Number) -> bool {
+        let text = self.text;
+        matches!(char_before(text, number.start), Some('-' | '−'))
+            && !char_before(text, number.start - 1).is_some_and(char::is_alphanumeric)
+    }
+
+    fn before(&self, number: &Number) -> Before {
+        let text = self.text;
+        let start = number.start;
+        let Some(glued) = char_before(text, start) else {
+            return Before::Nothing;
+        };
+        if glued.is_whitespace() {
+            return self.word_before(number);
+        }
+        if glued.is_alphabetic() {
+            // `FY2024`, `G20`, `제1조` name things; `USD5m` is money.
+            let word = letters_back(text, start);
+            return if self.is_currency_code(&text[word.clone()]) {
+                Before::Currency(word)
+            } else {
+                Before::NotFigure
+            };
+        }
+        if is_currency_symbol(glued) {
+            return Before::Currency(symbol_range(text, start));
+        }
+        match glued {
+            '-' | '−' | '–' | '—' => {
+                let dash = start - glued.len_utf8();
+                match char_before(text, dash) {
+                    // `COVID-19`, `E-7` — but `5m–10m` is a range.
+                    Some(c) if c.is_alphabetic() => {
+                        let letters = letters_back(text, dash);
+                        if char_before(text, letters.start).is_some_and(|c| c.is_ascii_digit()) {
+                            Before::Nothing
+                        } else {
+                            Before::NotFigure
+                        }
+                    }
+                    _ => Before::Nothing,
+                }
+            }
+            // Footnote markers (`word.3`, `“…”12`), fractions, ratios and references.
+            '#' | '§' | '¶' | '№' | '.' | ',' | ';' | ':' | ')' | ']' | '}' | '”' | '’' | '/'
+            | '\\' | '=' | '^' | '@' | '&' | '_' | '|' | '*' => Before::NotFigure,
+            _ => Before::Nothing,
+        }
+    }
+
+    /// The word before a number, with space between: a currency code, a naming word
+    /// (`Article`, `No.`, `top`), a month (`April 23`) or a name (`Industry 4.0`).
+    fn word_before(&self, number: &Number) -> Before {
+        let text = self.text;
+        let end = skip_spaces_back(text, number.start);
+        let Some(previous) = char_before(text, end) else {
+            return Before::Nothing;
+        };
+        if is_currency_symbol(previous) {
+            return Before::Currency(symbol_range(text, end));
+        }
+        if let Some(range) = self.configured_currency_before(end) {
+            return Before::Currency(range);
+        }
+        let dotted = previous == '.';
+        let word_end = if dotted { end - 1 } else { end };
+        let range = letters_back(text, word_end);
+        if range.is_empty() {
+            return Before::Nothing;
+        }
+        let word = &text[range.clone()];
+        if !dotted && self.is_currency_code(word) {
+            return Before::Currency(range);
+        }
+        let mut buf = [0; WORD_BUF];
+        let lower = ascii_lower(word, &mut buf).unwrap_or_default();
+        let names = is_naming_word(lower)
+            || dotted && is_naming_abbreviation(lower)
+            || is_month(word) && number.is_day()
+            || !dotted && is_name_like(word, lower) && self.mid_sentence(range.start);
+        if names {
+            Before::NotFigure
+        } else {
+            Before::Nothing
+        }
+    }
+
+    /// Whether the word starting at `at` follows other words of its sentence (so a capital
+    /// letter marks a name, not the sentence's start).
+    fn mid_sentence(&self, at: usize) -> bool {
+        char_before(self.text, skip_spaces_back(self.text, at))
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | ')' | '%'))
+    }
+
+    fn joint(&self, number: &Number) -> Joint {
+        let text = self.text;
+        let Some(glue) = char_at(text, number.end) else {
+            return Joint::None;
+        };
+        let after = number.end + glue.len_utf8();
+        if !text.as_bytes().get(after).is_some_and(u8::is_ascii_digit) {
+            return Joint::None;
+        }
+        match glue {
+            '.' | ':' | '/' => Joint::NotFigure(token_end(text, after)),
+            c if is_dash(c) => {
+                let second = Number::parse(text, after);
+                let longer = char_at(text, second.end).is_some_and(|c| {
+                    is_dash(c)
+                        && text
+                            .as_bytes()
+                            .get(second.end + c.len_utf8())
+                            .is_some_and(u8::is_ascii_digit)
+                });
+                let range = !longer
+                    && !number.leading_zero
+                    && !second.leading_zero
+                    && !number.is_year_like()
+                    && !second.is_year_like()
+                    && second.value > number.value;
+                if range {
+                    Joint::Range(after)
+                } else {
+                    Joint::NotFigure(token_end(text, after))
+                }
+            }
+            _ => Joint::None,
+        }
+    }
+
+    /// The candidate just before `number` when only a range connector stands between them
+    /// (`2015 and 2023`, `$5 to 10 million`).
+    fn joined_to_previous<'c>(
+        &self,
+        number: &Number,
+        out: &'c [Candidate],
+    ) -> Option<&'c Candidate> {
+        let previous = out.last()?;
+        let gap_start = previous.range.end.checked_sub(self.base)?;
+        let gap = self.text.get(gap_start..number.start)?.trim();
+        let mut buf = [0; WORD_BUF];
+        let connects = gap.chars().count() == 1 && gap.chars().all(is_dash)
+            || ascii_lower(gap, &mut buf).is_some_and(is_connector);
+        connects.then_some(previous)
+    }
+
+    /// Whether `to 10`, `– 10` or `and 10` follows `at`.
+    fn connector_follows(&self, at: usize) -> bool {
+        let text = self.text;
+        let next = skip_spaces(text, at);
+        let Some(c) = char_at(text, next) else {
+            return false;
+        };
+        let after = if is_dash(c) {
+            next + c.len_utf8()
+        } else {
+            let end = word_end(text, next);
+            let mut buf = [0; WORD_BUF];
+            if !ascii_lower(&text[next..end], &mut buf).is_some_and(is_connector) {
+                return false;
+            }
+            end
+        };
+        starts_number(text, skip_spaces(text, after))
+    }
+
+    /// The scale and unit after a number: returns the end of the number with its scale,
+    /// the scale, and the reading. `currency_before` settles `1.2m` as a million.
+    fn after(&self, number: &Number, currency_before: bool) -> (usize, f64, Reading) {
+        let text = self.text;
+        let mut end = number.end;
+        let mut scale = 1.0;
+        // A glued `m` is a million before a counted noun or after a currency, else metres.
+        let mut metres_or_million = None;
+        match char_at(text, end) {
+            Some(c) if c.is_ascii_alphabetic() => {
+                let suffix = number.end..suffix_end(text, number.end);
+                let word = &text[suffix.clone()];
+                let mut buf = [0; WORD_BUF];
+                let lower = ascii_lower(word, &mut buf).unwrap_or_default();
+                if let Some(factor) = glued_scale(word) {
+                    scale = factor;
+                    end = suffix.end;
+                    if word == "m" && !currency_before {
+                        metres_or_million = Some(suffix);
+                    }
+                } else if is_ordinal_suffix(lower) || word == "s" || is_time_of_day(lower) {
+                    // `5th`, `1990s`, `9am`.
+                    return (end, 1.0, Reading::NotFigure);
+                } else if let Some(kind) = self.glued_unit_kind(word) {
+                    return (end, 1.0, Reading::Figure(Some(self.unit(suffix, kind))));
+                } else {
+                    // `5G`, `3D`: names.
+                    return (end, 1.0, Reading::NotFigure);
+                }
+            }
+            Some(c) if is_hangul(c) => return self.after_korean(number),
+            // `(1)` enumerates, `[1]` cites.
+            Some(')')
+                if char_before(text, number.start) == Some('(')
+                    && number.plain
+                    && number.value < 100.0 =>
+            {
+                return (end, 1.0, Reading::NotFigure)
+            }
+            Some(']') if char_before(text, number.start) == Some('[') => {
+                return (end, 1.0, Reading::NotFigure)
+            }
+            _ => {}
+        }
+        if scale == 1.0 {
+            let next = skip_spaces(text, end);
+            let word = next..word_end(text, next);
+            let mut buf = [0; WORD_BUF];
+            if let Some(factor) = ascii_lower(&text[word.clone()], &mut buf).and_then(spaced_scale)
+            {
+                scale = factor;
+                end = word.end;
+            }
+        }
+        // `50+ countries`
+        let unit_from = if char_at(text, end) == Some('+') { end + 1 } else { end };
+        let reading = self.unit_after(unit_from, number);
+        match metres_or_million {
+            Some(m)
+                if !matches!(&reading, Reading::Figure(Some(u))
+                    if matches!(u.kind, UnitKind::Count | UnitKind::Currency)) =>
+            {
+                (number.end, 1.0, Reading::Figure(Some(self.unit(m, UnitKind::Measure))))
+            }
+            _ => (end, scale, reading),
+        }
+    }
+
+    /// A number followed by Hangul: Korean scale characters (`5,000억`), then a currency
+    /// (`원`), a counter (`명`), or a date (`2027년`).
+    fn after_korean(&self, number: &Number) -> (usize, f64, Reading) {
+        let text = self.text;
+        let mut end = number.end;
+        let mut scale = 1.0;
+        while let Some(c) = char_at(text, end) {
+            let Some(factor) = korean_scale(c) else { break };
+            scale *= factor;
+            end += c.len_utf8();
+        }
+        let rest = &text[end..hangul_end(text, end)];
+        let unit = |len: usize, kind| Reading::Figure(Some(self.unit(end..end + len, kind)));
+        let reading = if rest.is_empty() {
+            if scale > 1.0 && starts_number(text, skip_spaces(text, end)) {
+                // `1조 2,000억 원`
+                Reading::SharesNextUnit
+            } else {
+                self.unit_after(end, number)
+            }
+        } else if let Some(len) = korean_currency(rest) {
+            unit(len, UnitKind::Currency)
+        } else if rest.starts_with("시간") {
+            unit("시간".len(), UnitKind::Measure)
+        } else if scale == 1.0 && rest.starts_with('년') && number.is_year_like()
+            || scale == 1.0 && rest.starts_with(['월', '일', '시', '분', '초'])
+            || rest.starts_with(['차', '번', '위', '호', '등', '항', '장', '절', '관', '편', '권'])
+        {
+            // Dates and times; ordinals, ranks and numbered parts (`2차`, `3위`, `2항`).
+            Reading::NotFigure
+        } else {
+            let counter = rest.chars().next().map_or(0, char::len_utf8);
+            unit(counter, UnitKind::Count)
+        };
+        (end, scale, reading)
+    }
+
+    /// The unit after the number and its scale, from `from` (glued or after spaces).
+    fn unit_after(&self, from: usize, number: &Number) -> Reading {
+        let text = self.text;
+        let at = skip_spaces(text, from);
+        if let Some(unit) = self.configured_unit_at(at) {
+            return Reading::Figure(Some(unit));
+        }
+        let Some(c) = char_at(text, at) else {
+            return Reading::Figure(None);
+        };
+        let single = |kind| Reading::Figure(Some(self.unit(at..at + c.len_utf8(), kind)));
+        match c {
+            '%' | '‰' | '％' => single(UnitKind::Percentage),
+            '°' => {
+                let end = at + c.len_utf8();
+                let end = if char_at(text, end).is_some_and(|c| matches!(c, 'C' | 'F')) {
+                    end + 1
+                } else {
+                    end
+                };
+                Reading::Figure(Some(self.unit(at..end, UnitKind::Measure)))
+            }
+            c if is_currency_symbol(c) => single(UnitKind::Currency),
+            c if is_dash(c) => {
+                let after = at + c.len_utf8();
+                if starts_number(text, skip_spaces(text, after)) {
+                    Reading::SharesNextUnit
+                } else if at == from && char_at(text, after).is_some_and(char::is_alphabetic) {
+                    // `10-year`, `3-fold`
+                    let end = word_end(text, after);
+                    let mut buf = [0; WORD_BUF];
+                    let lower = ascii_lower(&text[after..end], &mut buf).unwrap_or_default();
+                    let kind = if is_measure_word(lower) {
+                        UnitKind::Measure
+                    } else {
+                        UnitKind::Count
+                    };
+                    Reading::Figure(Some(self.unit(at..end, kind)))
+                } else {
+                    Reading::Figure(None)
+                }
+            }
+            c if is_hangul(c) => match korean_currency(&text[at..]) {
+                Some(len) => Reading::Figure(Some(self.unit(at..at + len, UnitKind::Currency))),
+                // Korean counters are glued to the number; a spaced word is not one.
+                None => Reading::Figure(None),
+            },
+            c if c.is_alphabetic() => self.word_unit(at, number),
+            _ => Reading::Figure(None),
+        }
+    }
+
+    /// The unit a word after a number gives it, if any.
+    fn word_unit(&self, at: usize, number: &Number) -> Reading {
+        let text = self.text;
+        let range = at..word_end(text, at);
+        let word = &text[range.clone()];
+        let mut buf = [0; WORD_BUF];
+        let lower = ascii_lower(word, &mut buf).unwrap_or_default();
+        let unit = |range: Range<usize>, kind| Reading::Figure(Some(self.unit(range, kind)));
+        if is_month(word) && number.is_day() || is_time_of_day(lower) {
+            return Reading::NotFigure;
+        }
+        if is_percent_word(lower) {
+            return unit(range, UnitKind::Percentage);
+        }
+        if let Some(end) = self.percentage_phrase(lower, range.end) {
+            return unit(at..end, UnitKind::Percentage);
+        }
+        if self.is_currency_code(word) || is_currency_name(lower) {
+            return unit(range, UnitKind::Currency);
+        }
+        if is_measure_symbol(word) || is_measure_word(lower) {
+            return unit(range, UnitKind::Measure);
+        }
+        // Capitals make an acronym, never a function word: `300 US firms`, `41 IT staff`.
+        if !is_all_caps(word) {
+            if is_connector(lower) && starts_number(text, skip_spaces(text, range.end)) {
+                return Reading::SharesNextUnit;
+            }
+            if lower == "of" {
+                if let Some(end) = self.partitive(range.end) {
+                    return unit(at..end, UnitKind::Count);
+                }
+            }
+            if is_function_word(lower) {
+                return Reading::Figure(None);
+            }
+        }
+        self.counted_noun(at)
+    }
+
+    /// `per cent`, `percentage points`, `basis points`: where the phrase ends.
+    fn percentage_phrase(&self, first: &str, first_end: usize) -> Option<usize> {
+        let next = skip_spaces(self.text, first_end);
+        let end = word_end(self.text, next);
+        let mut buf = [0; WORD_BUF];
+        let second = ascii_lower(&self.text[next..end], &mut buf)?;
+        let phrase = match first {
+            "per" => second == "cent",
+            "percentage" | "basis" => matches!(second, "point" | "points"),
+            _ => false,
+        };
+        phrase.then_some(end)
+    }
+
+    /// `of the`, `of them`, `of which` after a number (`9 of the 14`): the number counts
+    /// what comes after. Returns the end of the determiner.
+    fn partitive(&self, of_end: usize) -> Option<usize> {
+        let next = skip_spaces(self.text, of_end);
+        let end = word_end(self.text, next);
+        let mut buf = [0; WORD_BUF];
+        let word = ascii_lower(&self.text[next..end], &mut buf)?;
+        matches!(
+            word,
+            "the" | "these" | "those" | "them" | "which" | "whom" | "its" | "their" | "our" | "all"
+        )
+        .then_some(end)
+    }
+
+    /// The noun phrase a number counts, starting at the content word at `at`: up to four
+    /// words, to the next function word or punctuation. Comparatives and adverbs
+    /// (`more`, `annually`) count only when a content word follows them.
+    fn counted_noun(&self, at: usize) -> Reading {
+        const LONGEST: usize = 4;
+        let text = self.text;
+        let mut word = at..word_end(text, at);
+        let mut end = at;
+        let mut seen_content = false;
+        for _ in 0..LONGEST {
+            let mut buf = [0; WORD_BUF];
+            let lower = ascii_lower(&text[word.clone()], &mut buf).unwrap_or_default();
+            let all_caps = is_all_caps(&text[word.clone()]);
+            if !all_caps && is_function_word(lower) {
+                break;
+            }
+            seen_content |= all_caps || !is_modifier(lower);
+            end = word.end;
+            let next = skip_spaces(text, end);
+            if next == end || !char_at(text, next).is_some_and(char::is_alphabetic) {
+                break;
+            }
+            word = next..word_end(text, next);
+        }
+        Reading::Figure(seen_content.then(|| self.unit(at..end, UnitKind::Count)))
+    }
+
+    /// A unit from the configuration (`currencies`, `units`) starting at `at`.
+    fn configured_unit_at(&self, at: usize) -> Option<Unit> {
+        let rest = &self.text[at..];
+        let config = self.config;
+        let entries = (config.currencies.iter().map(|e| (e, UnitKind::Currency)))
+            .chain(config.units.iter().map(|e| (e, UnitKind::Measure)));
+        for (entry, kind) in entries {
+            let entry = entry.trim();
+            let matches = !entry.is_empty()
+                && rest
+                    .get(..entry.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(entry))
+                && ends_word(rest, entry.len());
+            if matches {
+                return Some(self.unit(at..at + entry.len(), kind));
+            }
+        }
+        None
+    }
+
+    /// A configured currency ending at `end` (`Rs.`, `XDR`).
+    fn configured_currency_before(&self, end: usize) -> Option<Range<usize>> {
+        let head = &self.text[..end];
+        self.config.currencies.iter().find_map(|entry| {
+            let entry = entry.trim();
+            let start = end.checked_sub(entry.len())?;
+            let found = !entry.is_empty()
+                && head
+                    .get(start..)
+                    .is_some_and(|tail| tail.eq_ignore_ascii_case(entry))
+                && !(entry.starts_with(char::is_alphanumeric)
+                    && char_before(head, start).is_some_and(char::is_alphanumeric));
+            found.then_some(start..end)
+        })
+    }
+
+    /// The kind of unit a suffix glued to a number names (`km`, `MW`, `USD`), if any.
+    fn glued_unit_kind(&self, word: &str) -> Option<UnitKind> {
+        let mut buf = [0; WORD_BUF];
+        let lower = ascii_lower(word, &mut buf).unwrap_or_default();
+        if is_percent_word(lower) {
+            Some(UnitKind::Percentage)
+        } else if self.is_currency_code(word) {
+            Some(UnitKind::Currency)
+        } else if is_measure_symbol(word) || is_measure_word(lower) || self.is_configured_unit(word)
+        {
+            Some(UnitKind::Measure)
+        } else {
+            None
+        }
+    }
+
+    /// An ISO 4217 code or a configured currency.
+    fn is_currency_code(&self, word: &str) -> bool {
+        is_iso_currency(word)
+            || self
+                .config
+                .currencies
+                .iter()
+                .any(|c| c.trim().eq_ignore_ascii_case(word))
+    }
+
+    fn is_configured_unit(&self, word: &str) -> bool {
+        self.config
+            .units
+            .iter()
+            .any(|u| u.trim().eq_ignore_ascii_case(word))
+    }
+}
+
+/// A reading whose unit says the number is a quantity, not a year: `2000 tonnes`.
+fn has_explicit_unit(reading: &Reading) -> bool {
+    matches!(reading, Reading::Figure(Some(unit)) if matches!(unit.kind, UnitKind::Currency | UnitKind::Percentage | UnitKind::Measure))
+}
+
+/// The currency a range's start lends its end: `$5 to 10 million`.
+fn lent_currency(start: &Candidate) -> Option<Unit> {
+    match &start.reading {
+        Reading::Figure(Some(unit))
+            if unit.kind == UnitKind::Currency && unit.range.end <= start.range.start =>
+        {
+            Some(unit.clone())
+        }
+        _ => None,
+    }
+}
+
+/// A short line that does not end a sentence: a title after a number is numbering.
+fn is_title_line(rest: &str) -> bool {
+    const LONGEST_TITLE: usize = 12;
+    let line = rest.split(['\n', '\r']).next().unwrap_or_default().trim_end();
+    !line.ends_with(['.', ';', ',', ':'])
+        && line.split_whitespace().nth(LONGEST_TITLE).is_none()
+}
+
+// --- Characters and words -------------------------------------------------------------
+
+/// Stack buffer for lower-casing a word: no vocabulary word is longer.
+const WORD_BUF: usize = 24;
+
+/// `word` in ASCII lower case, or `None` when it is too long or not ASCII (then it is in
+/// none of the English vocabularies).
+fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; WORD_BUF]) -> Option<&'b str> {
+    let bytes = word.as_bytes();
+    if bytes.len() > WORD_BUF || !word.is_ascii() {
+        return None;
+    }
+    let out = &mut buf[..bytes.len()];
+    out.copy_from_slice(bytes);
+    out.make_ascii_lowercase();
+    std::str::from_utf8(out).ok()
+}
+
+fn char_at(text: &str, at: usize) -> Option<char> {
+    text.get(at..)?.chars().next()
+}
+
+fn char_before(text: &str, at: usize) -> Option<char> {
+    text.get(..at)?.chars().next_back()
+}
+
+/// Past any whitespace from `at`.
+fn skip_spaces(text: &str, at: usize) -> usize {
+    let rest = &text[at..];
+    at + (rest.len() - rest.trim_start().len())
+}
+
+/// Back over any whitespace before `at`.
+fn skip_spaces_back(text: &str, at: usize) -> usize {
+    text[..at].trim_end().len()
+}
+
+/// The run of letters ending at `end`.
+fn letters_back(text: &str, end: usize) -> Range<usize> {
+    let head = &text[..end];
+    let start = head
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(end, |(i, _)| i);
+    start..end
+}
+
+/// End of the word starting at `at`: letters and digits, joined by inner `-`, `'`, `’`,
+/// `.` or `&` (`non-capital`, `a.m`, `R&D`), with `²`/`³` at the end (`km²`).
+fn word_end(text: &str, at: usize) -> usize {
+    let mut end = at;
+    let mut chars = text[at..].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let joins = matches!(c, '-' | '\'' | '’' | '.' | '&')
+            && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric());
+        if c.is_alphanumeric() || joins || matches!(c, '²' | '³') && end == at + i {
+            end = at + i + c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// End of the ASCII letters glued to a number, with `²`/`³` (`km²`).
+fn suffix_end(text: &str, at: usize) -> usize {
+    let letters = text[at..]
+        .bytes()
+        .take_while(u8::is_ascii_alphabetic)
+        .count();
+    let end = at + letters;
+    match char_at(text, end) {
+        Some(c @ ('²' | '³')) => end + c.len_utf8(),
+        _ => end,
+    }
+}
+
+/// End of the token a number is part of: letters, digits and inner joiners
+/// (`044-200-1234`, `2024-318`, `1.1.1`, `5th`).
+fn token_end(text: &str, at: usize) -> usize {
+    let mut end = at;
+    let mut chars = text[at..].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let joins = (is_dash(c) || matches!(c, '.' | ':' | '/' | ',' | '_'))
+            && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric());
+        if c.is_alphanumeric() || joins {
+            end = at + i + c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+fn hangul_end(text: &str, at: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .find(|(_, c)| !is_hangul(*c))
+        .map_or(text.len(), |(i, _)| at + i)
+}
+
+/// Whether the `len` bytes at the start of `rest` end a word there.
+fn ends_word(rest: &str, len: usize) -> bool {
+    let last_is_letter = rest[..len].chars().next_back().is_some_and(char::is_alphanumeric);
+    !last_is_letter || !char_at(rest, len).is_some_and(char::is_alphanumeric)
+}
+
+/// A number, possibly after a currency symbol: `10`, `$10`.
+fn starts_number(text: &str, at: usize) -> bool {
+    let at = match char_at(text, at) {
+        Some(c) if is_currency_symbol(c) => at + c.len_utf8(),
+        _ => at,
+    };
+    text.as_bytes().get(at).is_some_and(u8::is_ascii_digit)
+}
+
+/// The currency symbol ending at `end`, with any letters glued before it (`US$`, `HK$`).
+fn symbol_range(text: &str, end: usize) -> Range<usize> {
+    let symbol = char_before(text, end).map_or(0, char::len_utf8);
+    let start = end - symbol;
+    let letters = text[..start]
+        .bytes()
+        .rev()
+        .take_while(u8::is_ascii_uppercase)
+        .count();
+    start - letters..end
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '–' | '—' | '~' | '〜')
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
+
+fn is_currency_symbol(c: char) -> bool {
+    matches!(c, '$' | '¢' | '£' | '¤' | '¥' | '৳' | '฿' | '\u{20A0}'..='\u{20C0}' | '﹩' | '＄' | '￠' | '￡' | '￥' | '￦')
+}
+
+/// Capitals only, two or more: an acronym or code.
+fn is_all_caps(word: &str) -> bool {
+    word.len() >= 2 && word.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// A capitalised word (or acronym) that is not a function word or adverb: before a
+/// number, inside a sentence, it names something (`Industry 4.0`, `Phase 2`, `SDG 7`).
+fn is_name_like(word: &str, lower: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+        && !is_function_word(lower)
+        && !is_modifier(lower)
+        && !is_month(word)
+}
+
+// --- Vocabularies -----------------------------------------------------------------------
+
+/// Scale letters glued to a number: `45k`, `1.2m`, `30bn`.
+fn glued_scale(suffix: &str) -> Option<f64> {
+    match suffix {
+        "k" | "K" => Some(1e3),
+        "m" | "M" | "mn" | "mln" => Some(1e6),
+        "b" | "B" | "bn" | "Bn" | "BN" => Some(1e9),
+        "tn" | "trn" | "Tn" => Some(1e12),
+        _ => None,
+    }
+}
+
+/// Scale words after a space, lower-cased: `30 trillion`.
+fn spaced_scale(word: &str) -> Option<f64> {
+    match word {
+        "thousand" => Some(1e3),
+        "lakh" | "lakhs" => Some(1e5),
+        "million" | "millions" | "mn" | "mln" => Some(1e6),
+        "crore" | "crores" => Some(1e7),
+        "billion" | "billions" | "bn" => Some(1e9),
+        "trillion" | "trillions" | "tn" | "trn" => Some(1e12),
+        _ => None,
+    }
+}
+
+fn korean_scale(c: char) -> Option<f64> {
+    match c {
+        '천' => Some(1e3),
+        '만' => Some(1e4),
+        '억' => Some(1e8),
+        '조' => Some(1e12),
+        _ => None,
+    }
+}
+
+/// The byte length of a Korean currency noun opening `word` (`원을` → `원`).
+fn korean_currency(word: &str) -> Option<usize> {
+    ["원", "달러", "엔", "유로", "위안", "파운드"]
+        .iter()
+        .find(|currency| word.starts_with(**currency))
+        .map(|currency| currency.len())
+}
+
+fn is_ordinal_suffix(suffix: &str) -> bool {
+    matches!(suffix, "st" | "nd" | "rd" | "th")
+}
+
+fn is_time_of_day(word: &str) -> bool {
+    matches!(
+        word,
+        "am" | "pm" | "a.m" | "p.m" | "o'clock" | "hrs" | "kst" | "utc" | "gmt" | "cet"
+    )
+}
+
+/// A month name, capitalised (`May`, not the verb `may`), or its abbreviation.
+fn is_month(word: &str) -> bool {
+    matches!(
+        word,
+        "January"
+            | "February"
+            | "March"
+            | "April"
+            | "May"
+            | "June"
+            | "July"
+            | "August"
+            | "September"
+            | "October"
+            | "November"
+            | "December"
+            | "Jan"
+            | "Feb"
+            | "Mar"
+            | "Apr"
+            | "Jun"
+            | "Jul"
+            | "Aug"
+            | "Sep"
+            | "Sept"
+            | "Oct"
+            | "Nov"
+            | "Dec"
+    )
+}
+
+fn is_percent_word(word: &str) -> bool {
+    matches!(
+        word,
+        "percent" | "pct" | "pp" | "ppt" | "ppts" | "bp" | "bps" | "percentage"
+    )
+}
+
+/// Currency names, lower-cased, singular or plural.
+fn is_currency_name(word: &str) -> bool {
+    let singular = word.strip_suffix('s').unwrap_or(word);
+    [word, singular].iter().any(|w| {
+        matches!(
+            *w,
+            "won"
+                | "dollar"
+                | "euro"
+                | "yen"
+                | "yuan"
+                | "renminbi"
+                | "pound"
+                | "sterling"
+                | "franc"
+                | "rupee"
+                | "peso"
+                | "ruble"
+                | "rouble"
+                | "rand"
+                | "lira"
+                | "dinar"
+                | "dirham"
+                | "riyal"
+                | "rial"
+                | "ringgit"
+                | "baht"
+                | "dong"
+                | "rupiah"
+                | "krona"
+                | "kronor"
+                | "krone"
+                | "kroner"
+                | "zloty"
+                | "forint"
+                | "shekel"
+                | "naira"
+                | "cedi"
+                | "shilling"
+                | "kwacha"
+                | "taka"
+                | "cent"
+                | "pence"
+                | "penny"
+        )
+    })
+}
+
+/// Active ISO 4217 codes, sorted (test and placeholder codes left out).
+const ISO_CURRENCIES: &[&str] = &[
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD",
+    "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP", "CNY", "COP", "COU", "CRC", "CUC", "CUP",
+    "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP",
+    "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HRK", "HTG", "HUF", "IDR",
+    "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW",
+    "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA",
+    "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD",
+    "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PLN", "PYG", "QAR",
+    "RMB", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE",
+    "SLL", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP",
+    "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED",
+    "VES", "VND", "VUV", "WST", "XAF", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XCD", "XCG",
+    "XDR", "XOF", "XPD", "XPF", "XPT", "XSU", "XUA", "YER", "ZAR", "ZMW", "ZWG", "ZWL",
+];
+
+fn is_iso_currency(word: &str) -> bool {
+    word.len() == 3 && ISO_CURRENCIES.binary_search(&word).is_ok()
+}
+
+/// Unit symbols, case-sensitive: `MW` is megawatts, `mW` milliwatts.
+fn is_measure_symbol(word: &str) -> bool {
+    matches!(
+        word,
+        "mm" | "cm" | "m" | "km" | "nm" | "μm" | "µm" | "ft" | "yd" | "mi"
+            | "m2" | "m3" | "km2" | "cm2" | "m²" | "m³" | "km²" | "cm²" | "ft²" | "ha" | "sq"
+            | "mg" | "g" | "kg" | "t" | "kt" | "Mt" | "Gt" | "lb" | "lbs" | "oz"
+            | "tCO2" | "tCO2e" | "MtCO2e" | "GtCO2e" | "CO2e"
+            | "ml" | "mL" | "l" | "L" | "kl" | "ML" | "GL" | "gal" | "bbl"
+            | "W" | "kW" | "MW" | "GW" | "TW" | "Wh" | "kWh" | "MWh" | "GWh" | "TWh"
+            | "Wp" | "kWp" | "MWp" | "GWp" | "V" | "kV" | "mV" | "A" | "mA" | "kA"
+            | "Hz" | "kHz" | "MHz" | "GHz" | "J" | "kJ" | "MJ" | "GJ" | "TJ" | "PJ" | "EJ"
+            | "cal" | "kcal" | "Pa" | "hPa" | "kPa" | "MPa" | "bar" | "mbar" | "dB"
+            | "ppm" | "ppb" | "kB" | "KB" | "MB" | "GB" | "TB" | "PB"
+            | "kbps" | "Mbps" | "Gbps" | "ms" | "min" | "h" | "hr" | "yr" | "yrs" | "wk" | "wks"
+            | "mph" | "kph" | "rpm" | "TEU" | "toe" | "ktoe" | "Mtoe" | "boe" | "x"
+    )
+}
+
+/// Units of measure and time written as words, lower-cased, singular or plural.
+fn is_measure_word(word: &str) -> bool {
+    let singular = word.strip_suffix('s').unwrap_or(word);
+    [word, singular].iter().any(|w| {
+        matches!(
+            *w,
+            "metre" | "meter" | "kilometre" | "kilometer" | "centimetre" | "centimeter"
+                | "millimetre" | "millimeter" | "hectare" | "acre" | "square" | "cubic"
+                | "gram" | "gramme" | "kilogram" | "kilo" | "tonne" | "ton" | "kiloton"
+                | "megaton" | "gigaton" | "litre" | "liter" | "millilitre" | "milliliter"
+                | "gallon" | "barrel" | "watt" | "kilowatt" | "megawatt" | "gigawatt"
+                | "terawatt" | "watt-hour" | "kilowatt-hour" | "megawatt-hour"
+                | "gigawatt-hour" | "terawatt-hour" | "volt" | "kilovolt" | "amp"
+                | "ampere" | "joule" | "calorie" | "kilocalorie" | "degree" | "celsius"
+                | "fahrenheit" | "kelvin" | "pascal" | "decibel" | "byte" | "kilobyte"
+                | "megabyte" | "gigabyte" | "terabyte" | "petabyte" | "bit" | "mile" | "foot"
+                | "feet" | "inch" | "inche" | "yard" | "ounce" | "knot" | "second" | "minute"
+                | "hour" | "day" | "week" | "fortnight" | "month" | "quarter" | "year"
+                | "decade" | "century" | "centurie" | "millennium" | "millennia" | "time"
+                | "fold"
+        )
+    })
+}
+
+/// Words after which a number names, numbers or ranks something, lower-cased:
+/// `Article 12`, `version 2.3`, `Phase 2`, `top 10`.
+fn is_naming_word(word: &str) -> bool {
+    let singular = word.strip_suffix('s').unwrap_or(word);
+    [word, singular].iter().any(|w| {
+        matches!(
+            *w,
+            "article" | "section" | "chapter" | "part" | "annex" | "annexe" | "appendix"
+                | "appendice" | "schedule" | "clause" | "paragraph" | "subparagraph" | "item"
+                | "version" | "release" | "revision" | "phase" | "stage" | "step" | "tier"
+                | "level" | "grade" | "category" | "type" | "page" | "figure" | "volume"
+                | "room" | "floor" | "pillar" | "theme" | "goal" | "objective" | "priority"
+                | "law" | "decree" | "notice" | "regulation" | "directive" | "circular"
+                | "bulletin" | "memorandum" | "resolution" | "amendment" | "protocol"
+                | "edition" | "session" | "round" | "wave" | "module" | "lesson" | "question"
+                | "option" | "scenario" | "model" | "route" | "industry" | "web" | "sdg"
+                | "iso" | "top" | "bottom" | "rank" | "ranked" | "ranking"
+        )
+    })
+}
+
+/// Abbreviations that name with a following number only when written with their dot:
+/// `No. 5`, `p. 12`, `Art. 3`.
+fn is_naming_abbreviation(word: &str) -> bool {
+    matches!(
+        word,
+        "no" | "nos" | "p" | "pp" | "para" | "paras" | "art" | "arts" | "sec" | "secs"
+            | "fig" | "figs" | "vol" | "vols" | "ch" | "chap" | "ver" | "v" | "rev" | "op"
+            | "ref" | "cl"
+    )
+}
+
+/// Words that join the two ends of a range: `5 to 10`, `between 5 and 10`.
+fn is_connector(word: &str) -> bool {
+    matches!(word, "to" | "and" | "or" | "through" | "until" | "till")
+}
+
+/// Comparatives and adverbs that may stand between a number and what it counts
+/// (`54,000 more engineers`, `5 daily flights`) but count nothing on their own.
+fn is_modifier(word: &str) -> bool {
+    matches!(word, "more" | "fewer" | "less" | "other") || word.len() > 4 && word.ends_with("ly")
+}
+
+/// Words that cannot be what a number counts: determiners, pronouns, prepositions,
+/// conjunctions, auxiliaries, and adverbs of time and degree. Lower-cased.
+fn is_function_word(word: &str) -> bool {
+    matches!(
+        word,
+        // determiners and pronouns
+        "a" | "an" | "the" | "this" | "that" | "these" | "those" | "each" | "every" | "any"
+            | "some" | "all" | "both" | "either" | "neither" | "no" | "another" | "such"
+            | "its" | "their" | "our" | "his" | "her" | "my" | "your" | "whose" | "what"
+            | "which" | "whatever" | "i" | "me" | "we" | "us" | "you" | "he" | "him" | "she"
+            | "it" | "they" | "them" | "who" | "whom" | "itself" | "themselves"
+            // prepositions
+            | "of" | "in" | "on" | "at" | "by" | "for" | "from" | "to" | "with" | "without"
+            | "within" | "into" | "onto" | "over" | "under" | "above" | "below" | "between"
+            | "among" | "amongst" | "through" | "throughout" | "during" | "before" | "after"
+            | "until" | "till" | "since" | "against" | "across" | "along" | "around"
+            | "about" | "per" | "via" | "versus" | "vs" | "toward" | "towards" | "upon"
+            | "beyond" | "despite" | "except" | "including" | "excluding" | "plus" | "minus"
+            | "like" | "unlike" | "regarding" | "concerning" | "following" | "past"
+            | "behind" | "beside" | "besides" | "near" | "off" | "out" | "up" | "down"
+            | "amid" | "outside" | "inside" | "than" | "as" | "onwards" | "ahead"
+            // conjunctions
+            | "and" | "or" | "but" | "nor" | "so" | "yet" | "if" | "when" | "whenever"
+            | "while" | "because" | "although" | "though" | "whereas" | "unless" | "whether"
+            | "where" | "wherever" | "once" | "then" | "thus" | "hence" | "therefore"
+            | "however"
+            // auxiliaries
+            | "is" | "are" | "was" | "were" | "be" | "been" | "being" | "will" | "would"
+            | "shall" | "should" | "can" | "could" | "may" | "might" | "must" | "has"
+            | "have" | "had" | "do" | "does" | "did" | "having"
+            // adverbs of time, place and degree
+            | "not" | "also" | "only" | "just" | "still" | "already" | "even" | "again"
+            | "too" | "very" | "respectively" | "alone" | "apiece" | "altogether" | "overall"
+            | "instead" | "ago" | "here" | "there" | "now" | "today" | "yesterday"
+            | "tomorrow" | "tonight" | "soon" | "later" | "earlier" | "last" | "next"
+            | "previous" | "coming" | "most" | "least" | "almost" | "else" | "ever"
+            | "never" | "always" | "often" | "sometimes" | "together" | "back" | "away"
+            | "well" | "rather" | "quite"
+            // weekdays
+            | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday"
+            | "sunday"
+    )
 }

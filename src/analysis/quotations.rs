@@ -1,26 +1,831 @@
-//! Quotations (RULES.md §2). Filled in by the quotation work.
+//! Quotations (RULES.md §2): text between paired quote marks, and Markdown block quotes.
+//!
+//! Marks are paired per block (paragraph) with one stack, each mark belonging to a family
+//! (double, single, 「」, 『』). Curly and corner marks say which side they are on. Straight
+//! marks (`"`, `'`) are read from their neighbours the way "smart quotes" are typeset: after
+//! a space and before a word a mark opens, after a word and before a space it closes, and a
+//! `'` between two letters (`Yoon's`) is an apostrophe, not a mark. What the neighbours leave
+//! open is settled by what is already open. A closing `'`/`’` after a letter with nothing to
+//! close is a possessive (`workers'`), and a straight mark after a digit a prime (`12"`).
+//!
+//! Whether a quotation is somebody's words ([`QuotationKind::Speech`]) or a quoted term is
+//! decided here; who said it is the `unattributed-quote` rule's business, which needs the
+//! sentences found after this pass.
 
+use std::cmp::Reverse;
+use std::collections::HashSet;
 use std::ops::Range;
 
 use super::document::Document;
+
+/// Speech or a quoted term (RULES.md §2, NOTES decision 4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuotationKind {
+    /// Somebody's words: five or more words, or a quotation standing on its own that ends
+    /// in `.` `!` `?` `,` inside the marks.
+    Speech,
+    /// A quoted name or phrase (`'export plus'`, a Title-Case title, a short phrase that is
+    /// part of the sentence): never needs a speaker; a glossary candidate.
+    Term,
+}
+
+/// How a quotation is marked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QuotationForm {
+    /// Between quote marks.
+    Marked,
+    /// A Markdown block quote, `index` into [`Document::block_quotes`]. `source` is its
+    /// attribution line (`— X, *Report*, 2023`) when that is the last line inside it; the
+    /// quotation's range leaves it out.
+    Block {
+        index: usize,
+        source: Option<Range<usize>>,
+    },
+}
 
 /// Text between paired quote marks, or a Markdown block quote.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Quotation {
     /// The quotation with its marks (for a block quote: its text after `> `).
     pub range: Range<usize>,
-    /// Index of the block it sits in.
+    /// The quoted words, between the marks.
+    pub inner: Range<usize>,
+    /// Index of the block it starts in.
     pub block: usize,
+    pub kind: QuotationKind,
+    pub form: QuotationForm,
+    /// Index (into [`Document::quotations`]) of the quotation this one sits inside: the
+    /// outer speech of a quote within a quote, or the block quote around a marked quote.
+    pub enclosing: Option<usize>,
+}
+
+/// Which side of a quotation a mark stands on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkSide {
+    Opening,
+    Closing,
 }
 
 /// A quote mark with no partner in its paragraph.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QuoteMark {
+    /// The mark itself.
     pub range: Range<usize>,
     pub block: usize,
+    pub side: MarkSide,
 }
 
+/// Every quotation (in document order, enclosing ones before those inside them) and every
+/// unpaired mark.
 pub(crate) fn find(doc: &Document) -> (Vec<Quotation>, Vec<QuoteMark>) {
-    let _ = doc;
-    (Vec::new(), Vec::new())
+    let verbs = SpeechVerbs::default();
+    let mut quotations: Vec<Quotation> = (0..doc.block_quotes.len())
+        .filter_map(|index| block_quotation(doc, index))
+        .collect();
+    let mut unpaired = Vec::new();
+    for (index, block) in doc.blocks.iter().enumerate() {
+        let prose = doc.prose(block.range.clone());
+        let (mut pairs, strays) = pair(scan_marks(prose, block.range.start));
+        pairs.sort_by_key(|(open, _)| open.range.start);
+        // End of the last quoted term, so that a list of them (`the "GPL," "BSD," and
+        // "MIT" licences`) reads as terms throughout.
+        let mut last_term_end = None;
+        for (open, close) in pairs {
+            let inner = open.range.end..close.range.start;
+            let before = doc.prose(block.range.start..open.range.start);
+            let after = doc.prose(close.range.end..block.range.end);
+            let continues_list = last_term_end.is_some_and(|end| {
+                end <= open.range.start && doc.prose(end..open.range.start).trim().is_empty()
+            });
+            let setting = match setting(before, after, &verbs) {
+                Setting::Free if continues_list => Setting::Woven,
+                setting => setting,
+            };
+            let kind = classify(doc.prose(inner.clone()), setting);
+            if kind == QuotationKind::Term {
+                last_term_end = Some(close.range.end);
+            }
+            quotations.push(Quotation {
+                range: open.range.start..close.range.end,
+                inner,
+                block: index,
+                kind,
+                form: QuotationForm::Marked,
+                enclosing: None,
+            });
+        }
+        unpaired.extend(strays.into_iter().map(|(mark, side)| QuoteMark {
+            range: mark.range,
+            block: index,
+            side,
+        }));
+    }
+    quotations.sort_by_key(|q| (q.range.start, Reverse(q.range.end)));
+    link_enclosing(&mut quotations);
+    unpaired.sort_by_key(|m| m.range.start);
+    (quotations, unpaired)
+}
+
+/// A block quote's text as one quotation, its trailing source line set apart.
+fn block_quotation(doc: &Document, index: usize) -> Option<Quotation> {
+    let blocks = &doc.block_quotes[index].blocks;
+    if blocks.is_empty() {
+        return None;
+    }
+    let first = &doc.blocks[blocks.start];
+    if is_admonition(doc.prose(first.range.clone())) {
+        return None;
+    }
+    let last = &doc.blocks[blocks.end - 1];
+    let start = first.range.start;
+    let mut end = last.range.end;
+    let last_prose = doc.prose(last.range.clone());
+    let line_start = last.range.start + last_prose.rfind('\n').map_or(0, |i| i + 1);
+    let source = source_line(doc, line_start..end);
+    if source.is_some() {
+        // The quoted text ends where the prose before the source line does; the `>` markers
+        // in between are already blanked.
+        end = start + doc.prose(start..line_start).trim_end().len();
+    }
+    if end <= start {
+        return None;
+    }
+    let kind = classify(doc.prose(start..end), Setting::Free);
+    Some(Quotation {
+        range: start..end,
+        inner: start..end,
+        block: blocks.start,
+        kind,
+        form: QuotationForm::Block { index, source },
+        enclosing: None,
+    })
+}
+
+/// A GitHub alert (`> [!NOTE]`, `> [!WARNING]`) borrows block-quote syntax for a callout;
+/// it quotes nobody.
+fn is_admonition(first_block: &str) -> bool {
+    first_block
+        .strip_prefix("[!")
+        .and_then(|rest| rest.split_once(']'))
+        .is_some_and(|(label, _)| !label.is_empty() && label.chars().all(char::is_alphabetic))
+}
+
+/// The trimmed range of `line` if it is an attribution line: `— X`, `-- X`, `― X`.
+pub(crate) fn source_line(doc: &Document, line: Range<usize>) -> Option<Range<usize>> {
+    let prose = doc.prose(line.clone());
+    let trimmed = prose.trim();
+    let is_source = ["—", "―", "–", "--"]
+        .iter()
+        .any(|dash| trimmed.starts_with(dash))
+        && trimmed.chars().any(char::is_alphabetic);
+    is_source.then(|| {
+        let start = line.start + (prose.len() - prose.trim_start().len());
+        start..start + trimmed.len()
+    })
+}
+
+/// Sets each quotation's `enclosing` from the nesting of ranges; `quotations` is sorted by
+/// start, outer first.
+fn link_enclosing(quotations: &mut [Quotation]) {
+    let mut open: Vec<usize> = Vec::new();
+    for i in 0..quotations.len() {
+        let start = quotations[i].range.start;
+        while open
+            .last()
+            .is_some_and(|&o| quotations[o].range.end <= start)
+        {
+            open.pop();
+        }
+        quotations[i].enclosing = open.last().copied();
+        open.push(i);
+    }
+}
+
+/// How the words around a quotation present it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Setting {
+    /// Introduced as speech, or standing on its own.
+    Free,
+    /// Woven into the sentence (`to build a 'smart port.'`): a term unless it is long.
+    Woven,
+    /// Presented as a name or a defined term (`titled "…"`, `"…" means`): a term at any
+    /// length.
+    Named,
+}
+
+/// Speech or term, from the quoted words and their setting.
+fn classify(inner: &str, setting: Setting) -> QuotationKind {
+    let words: Vec<&str> = inner
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    let ends_like_speech = inner
+        .trim_end()
+        .ends_with(['.', '!', '?', ',', '。', '！', '？', '，']);
+    let title_case = words.len() >= 2 && is_title_case(&words);
+    if setting == Setting::Named || title_case {
+        QuotationKind::Term
+    } else if words.len() >= 5 || (ends_like_speech && setting == Setting::Free) {
+        QuotationKind::Speech
+    } else {
+        QuotationKind::Term
+    }
+}
+
+/// Words before a quotation that present it as a name: `titled "…"`, `(hereinafter "…")`.
+const NAMING_WORDS: &[&str] = &[
+    "hereinafter",
+    "called",
+    "titled",
+    "entitled",
+    "named",
+    "dubbed",
+    "so-called",
+    "term",
+];
+
+/// Words after a quotation that define it: `"…" means`, `"…" refers to`.
+const DEFINING_WORDS: &[&[&str]] = &[
+    &["means"],
+    &["refers"],
+    &["shall", "mean"],
+    &["is", "defined"],
+];
+
+/// The setting of a quotation from the prose before and after it in its block.
+fn setting(before: &str, after: &str, verbs: &SpeechVerbs) -> Setting {
+    let mut previous = before
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase);
+    let last = previous.next().unwrap_or_default();
+    let named_before = NAMING_WORDS.contains(&last.as_str())
+        || (last == "as"
+            && previous
+                .next()
+                .is_some_and(|w| matches!(w.as_str(), "known" | "to" | "designated")));
+    let next_two: Vec<&str> = after.split_whitespace().take(2).collect();
+    let defined_after = DEFINING_WORDS.iter().any(|d| next_two.starts_with(d));
+    if named_before || defined_after {
+        return Setting::Named;
+    }
+    // A word running straight into the quotation weaves it into the sentence, unless that
+    // word is a speech verb introducing it (`said "No."`).
+    let trimmed = before.trim_end();
+    let woven = trimmed.ends_with(char::is_alphanumeric)
+        && matches!(verbs.form(&last), None | Some(VerbForm::Base));
+    if woven {
+        Setting::Woven
+    } else {
+        Setting::Free
+    }
+}
+
+/// Words that stay lower-case in a Title-Case name.
+const MINOR_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to", "for", "by", "with",
+    "from", "as", "vs", "via", "per", "into",
+];
+
+/// Every word capitalised except minor ones, and the first word capitalised.
+fn is_title_case(words: &[&str]) -> bool {
+    let capitalised = |w: &str| {
+        w.chars()
+            .find(|c| c.is_alphanumeric())
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+    };
+    let minor = |w: &str| {
+        let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+        MINOR_WORDS.iter().any(|m| m.eq_ignore_ascii_case(bare))
+    };
+    capitalised(words[0]) && words.iter().all(|w| capitalised(w) || minor(w))
+}
+
+/// Quote mark families: a mark pairs only with its own family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Family {
+    Double,
+    Single,
+    Corner,
+    WhiteCorner,
+}
+
+/// What a mark may do, as far as its neighbours tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    Open,
+    Close,
+    /// Closes its family if open, otherwise opens (an ambiguous straight mark).
+    OpenOrClose,
+    /// Closes its family if open, otherwise is no mark (a possessive or a prime).
+    CloseOrNothing,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Mark {
+    range: Range<usize>,
+    family: Family,
+    role: Role,
+}
+
+/// What stands next to a mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Neighbour {
+    /// Whitespace, or the edge of the block.
+    Space,
+    /// A letter or digit.
+    Word,
+    /// Punctuation that ends something: `.` `,` `)` a closing quote …
+    Closer,
+    /// Anything else: opening brackets, dashes, symbols, emoji, straight quotes.
+    Other,
+}
+
+fn neighbour(c: Option<char>) -> Neighbour {
+    match c {
+        None => Neighbour::Space,
+        Some(c) if c.is_whitespace() => Neighbour::Space,
+        Some(c) if c.is_alphanumeric() => Neighbour::Word,
+        Some(
+            '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '…' | '%' | '。' | '、' | '，'
+            | '！' | '？' | '）' | '”' | '’' | '」' | '』',
+        ) => Neighbour::Closer,
+        Some(_) => Neighbour::Other,
+    }
+}
+
+/// Latin letters, where an apostrophe between two letters is part of the word.
+fn is_latin_letter(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_alphabetic() && c < '\u{0250}')
+}
+
+/// The quote marks of one block's prose, with offsets from `base`.
+fn scan_marks(prose: &str, base: usize) -> Vec<Mark> {
+    let mut marks = Vec::new();
+    let mut prev = None;
+    let mut chars = prose.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        if let Some((family, role)) = mark_role(c, prev, next) {
+            marks.push(Mark {
+                range: base + i..base + i + c.len_utf8(),
+                family,
+                role,
+            });
+        }
+        prev = Some(c);
+    }
+    marks
+}
+
+/// The family and role of `c` between `prev` and `next`, or `None` if it is no quote mark.
+fn mark_role(c: char, prev: Option<char>, next: Option<char>) -> Option<(Family, Role)> {
+    use Neighbour::{Closer, Other, Space, Word};
+    let (before, after) = (neighbour(prev), neighbour(next));
+    let inside_word = is_latin_letter(prev) && is_latin_letter(next);
+    let after_digit = prev.is_some_and(|p| p.is_ascii_digit());
+    match c {
+        '“' => Some((Family::Double, Role::Open)),
+        '”' => Some((Family::Double, Role::Close)),
+        '「' => Some((Family::Corner, Role::Open)),
+        '」' => Some((Family::Corner, Role::Close)),
+        '『' => Some((Family::WhiteCorner, Role::Open)),
+        '』' => Some((Family::WhiteCorner, Role::Close)),
+        '‘' if inside_word => None,
+        '‘' => Some((Family::Single, Role::Open)),
+        '’' => match (before, after) {
+            _ if inside_word => None,
+            (Closer, _) => Some((Family::Single, Role::Close)),
+            // `’90s`, `’tis`: an elision.
+            (Space | Other, _) => None,
+            (Word, _) => Some((Family::Single, Role::CloseOrNothing)),
+        },
+        '"' => Some((
+            Family::Double,
+            match (before, after) {
+                (Space | Other, Word | Other) => Role::Open,
+                (Word, Space | Closer) if after_digit => Role::CloseOrNothing,
+                (Word | Closer, Space | Closer) => Role::Close,
+                _ => Role::OpenOrClose,
+            },
+        )),
+        '\'' => match (before, after) {
+            _ if inside_word => None,
+            // `'90s`: an elided century.
+            (Space | Other, Word) if next.is_some_and(|n| n.is_ascii_digit()) => None,
+            (Space | Other, Word | Other) => Some((Family::Single, Role::Open)),
+            (Closer, Space | Closer) => Some((Family::Single, Role::Close)),
+            _ => Some((Family::Single, Role::CloseOrNothing)),
+        },
+        _ => None,
+    }
+}
+
+/// Pairs marks with a stack. Returns the pairs and the unpaired marks with their side.
+fn pair(marks: Vec<Mark>) -> (Vec<(Mark, Mark)>, Vec<(Mark, MarkSide)>) {
+    let mut pairs = Vec::new();
+    let mut strays = Vec::new();
+    let mut open: Vec<Mark> = Vec::new();
+    // How many marks of each family are open, so a closer with nothing to close costs
+    // nothing and every stack search ends in a pop: pairing stays linear.
+    let mut open_count = [0usize; 4];
+    for mark in marks {
+        let family = mark.family as usize;
+        let can_close = open_count[family] > 0;
+        let closes = match mark.role {
+            Role::Open => false,
+            Role::Close => true,
+            Role::OpenOrClose => can_close,
+            Role::CloseOrNothing if can_close => true,
+            Role::CloseOrNothing => continue,
+        };
+        if !closes {
+            open_count[family] += 1;
+            open.push(mark);
+            continue;
+        }
+        let Some(at) = open.iter().rposition(|m| m.family == mark.family) else {
+            strays.push((mark, MarkSide::Closing));
+            continue;
+        };
+        // Marks opened inside the pair and never closed cross it: they are strays.
+        for stray in open.drain(at + 1..) {
+            open_count[stray.family as usize] -= 1;
+            strays.push((stray, MarkSide::Opening));
+        }
+        let opener = open.pop().expect("rposition found it");
+        open_count[family] -= 1;
+        pairs.push((opener, mark));
+    }
+    strays.extend(open.into_iter().map(|m| (m, MarkSide::Opening)));
+    strays.sort_by_key(|(m, _)| m.range.start);
+    (pairs, strays)
+}
+
+/// How a word stands as a speech verb.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerbForm {
+    /// `said`, `stated`, `wrote`.
+    Past,
+    /// `says`, `states`.
+    Present,
+    /// `saying`, `stating`.
+    Participle,
+    /// `say`, `state`: too often a noun (`state visit`) to count on its own.
+    Base,
+}
+
+/// Verbs that introduce speech, by lemma: RULES.md's list and its common companions.
+/// Other verbs count by their position next to a speaker and a quotation (see the
+/// `unattributed-quote` rule), so this list need not be complete.
+const SPEECH_VERBS: &[&str] = &[
+    "say",
+    "state",
+    "add",
+    "explain",
+    "emphasize",
+    "emphasise",
+    "stress",
+    "urge",
+    "note",
+    "argue",
+    "announce",
+    "tell",
+    "write",
+    "ask",
+    "reply",
+    "claim",
+    "insist",
+    "warn",
+    "promise",
+    "indicate",
+    "evaluate",
+    "elaborate",
+    "convey",
+    "declare",
+    "comment",
+    "remark",
+    "respond",
+    "answer",
+    "observe",
+    "mention",
+    "assert",
+    "affirm",
+    "acknowledge",
+    "admit",
+    "concede",
+    "confirm",
+    "contend",
+    "conclude",
+    "recall",
+    "recount",
+    "pledge",
+    "vow",
+    "testify",
+    "underline",
+    "underscore",
+    "reiterate",
+    "proclaim",
+    "quip",
+    "joke",
+    "exclaim",
+    "shout",
+    "complain",
+    "lament",
+    "caution",
+    "assure",
+    "reassure",
+    "speak",
+    "read",
+    "tweet",
+    "retort",
+    "boast",
+    "restate",
+    "summarize",
+    "summarise",
+];
+
+/// Irregular forms of the verbs above.
+const IRREGULAR_FORMS: &[(&str, &str, VerbForm)] = &[
+    ("said", "say", VerbForm::Past),
+    ("says", "say", VerbForm::Present),
+    ("told", "tell", VerbForm::Past),
+    ("wrote", "write", VerbForm::Past),
+    ("written", "write", VerbForm::Past),
+    ("spoke", "speak", VerbForm::Past),
+    ("spoken", "speak", VerbForm::Past),
+];
+
+/// The speech-verb vocabulary: the built-in lemmas plus any from the configuration
+/// (`speech_verbs`, in any form: `quip`, `quipped`).
+#[derive(Clone, Debug, Default)]
+pub struct SpeechVerbs {
+    extra: HashSet<String>,
+}
+
+impl SpeechVerbs {
+    pub fn new(extra: &[String]) -> Self {
+        let mut set = HashSet::new();
+        for word in extra {
+            let word = word.trim().to_lowercase();
+            set.extend(lemmas(&word).map(|(lemma, _)| lemma));
+            set.insert(word);
+        }
+        SpeechVerbs { extra: set }
+    }
+
+    /// The form of `word` if it is a speech verb. Case-insensitive.
+    pub fn form(&self, word: &str) -> Option<VerbForm> {
+        let lower = word.to_lowercase();
+        if let Some(&(_, _, form)) = IRREGULAR_FORMS.iter().find(|(w, _, _)| *w == lower) {
+            return Some(form);
+        }
+        lemmas(&lower)
+            .find(|(lemma, _)| SPEECH_VERBS.contains(&lemma.as_str()) || self.extra.contains(lemma))
+            .map(|(_, form)| form)
+    }
+}
+
+/// The lemmas `word` could be an inflection of, with the inflection: `stated` → `state`
+/// (and `stat`), `replied` → `reply`, `quipping` → `quip`.
+fn lemmas(word: &str) -> impl Iterator<Item = (String, VerbForm)> {
+    let stem = |suffix: &str| word.strip_suffix(suffix).filter(|s| s.len() >= 2);
+    let mut out = vec![(word.to_owned(), VerbForm::Base)];
+    for (suffix, form) in [
+        ("ed", VerbForm::Past),
+        ("ing", VerbForm::Participle),
+        ("es", VerbForm::Present),
+    ] {
+        if let Some(s) = stem(suffix) {
+            out.push((s.to_owned(), form));
+            out.push((format!("{s}e"), form));
+            // A doubled final consonant: `quipped` → `quip`.
+            let bytes = s.as_bytes();
+            if bytes.len() >= 3 && bytes[bytes.len() - 1] == bytes[bytes.len() - 2] {
+                out.push((s[..s.len() - 1].to_owned(), form));
+            }
+        }
+    }
+    if let Some(s) = stem("ied") {
+        out.push((format!("{s}y"), VerbForm::Past));
+    }
+    if let Some(s) = stem("ies") {
+        out.push((format!("{s}y"), VerbForm::Present));
+    }
+    if let Some(s) = stem("s").filter(|s| !s.ends_with('s')) {
+        out.push((s.to_owned(), VerbForm::Present));
+    }
+    out.into_iter()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::DocumentKind;
+    use crate::config::Config;
+
+    fn parse(text: &str, kind: DocumentKind) -> Document {
+        Document::parse(text, kind, &Config::default())
+    }
+
+    /// Each quotation's source text and kind.
+    fn quotations(text: &str) -> Vec<(&str, QuotationKind)> {
+        parse(text, DocumentKind::PlainText)
+            .quotations
+            .iter()
+            .map(|q| (&text[q.range.clone()], q.kind))
+            .collect()
+    }
+
+    fn unpaired(text: &str) -> Vec<&str> {
+        parse(text, DocumentKind::PlainText)
+            .unpaired_quote_marks
+            .iter()
+            .map(|m| &text[m.range.clone()])
+            .collect()
+    }
+
+    use QuotationKind::{Speech, Term};
+
+    #[test]
+    fn pairs_every_kind_of_mark() {
+        let text = "A \"one two\" b “three” c ‘four’ d 'five' e 「six」 f 『seven』.";
+        let found: Vec<_> = quotations(text).into_iter().map(|(t, _)| t).collect();
+        assert_eq!(
+            found,
+            [
+                "\"one two\"",
+                "“three”",
+                "‘four’",
+                "'five'",
+                "「six」",
+                "『seven』"
+            ]
+        );
+        assert!(unpaired(text).is_empty());
+    }
+
+    #[test]
+    fn apostrophes_inside_words_are_not_marks() {
+        let text = "The agency's plan and Kim’s 'pilot' don't change the '90s rules.";
+        assert_eq!(quotations(text), [("'pilot'", Term)]);
+        assert!(unpaired(text).is_empty());
+    }
+
+    #[test]
+    fn trailing_possessives_and_primes_are_not_marks() {
+        let text = "The workers' rights and a 12\" screen matter.";
+        assert!(quotations(text).is_empty());
+        assert!(unpaired(text).is_empty());
+    }
+
+    #[test]
+    fn nested_quotes_pair_inside_out() {
+        let text = "He said, \"The 'green corridor' between the two ports must open.\"";
+        let doc = parse(text, DocumentKind::PlainText);
+        let found: Vec<_> = doc
+            .quotations
+            .iter()
+            .map(|q| (&text[q.range.clone()], q.enclosing))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "\"The 'green corridor' between the two ports must open.\"",
+                    None
+                ),
+                ("'green corridor'", Some(0)),
+            ]
+        );
+        assert_eq!(
+            &text[doc.quotations[0].inner.clone()],
+            "The 'green corridor' between the two ports must open."
+        );
+    }
+
+    #[test]
+    fn speech_and_terms() {
+        let text = concat!(
+            "She said, \"We will act.\" The 'blue fund' grew. ",
+            "It aims to build a 'smart port.' ",
+            "The 'Coastal Freight Renewal Programme For Small Harbours.' opened. ",
+            "\"Never,\" he said. \"The port will stay open all winter\" was the plan."
+        );
+        assert_eq!(
+            quotations(text),
+            [
+                ("\"We will act.\"", Speech),
+                ("'blue fund'", Term),
+                ("'smart port.'", Term),
+                (
+                    "'Coastal Freight Renewal Programme For Small Harbours.'",
+                    Term
+                ),
+                ("\"Never,\"", Speech),
+                ("\"The port will stay open all winter\"", Speech),
+            ]
+        );
+    }
+
+    #[test]
+    fn named_and_defined_quotations_are_terms_at_any_length() {
+        let text = concat!(
+            "A report titled \"Why small harbours lose their young people\" appeared. ",
+            "\"Shared data access request for research use\" means an application. ",
+            "Rules (hereinafter \"the rules for shared harbour data\") apply."
+        );
+        assert!(quotations(text).iter().all(|&(_, kind)| kind == Term));
+    }
+
+    #[test]
+    fn unpaired_marks_in_a_paragraph() {
+        let text = "He said, “Go now.\n\nStop here” she said.\n\nA \"quote\n";
+        assert_eq!(unpaired(text), ["“", "”", "\""]);
+    }
+
+    #[test]
+    fn a_quote_across_two_lines_of_one_paragraph_is_balanced() {
+        let text = "He said, “Every hub\nmust publish a scorecard.”\n\nNext.\n";
+        assert!(unpaired(text).is_empty());
+        assert_eq!(quotations(text).len(), 1);
+    }
+
+    #[test]
+    fn korean_marks_crlf_and_emoji() {
+        let text = "장관은 「데이터가 농가를 살린다.」 라고 했다.\r\n🎉\"We did it, finally,\" she said.\r\n정부는 '수출 플러스'를 목표로 한다.\r\n";
+        let found: Vec<_> = quotations(text).into_iter().map(|(t, _)| t).collect();
+        assert_eq!(
+            found,
+            [
+                "「데이터가 농가를 살린다.」",
+                "\"We did it, finally,\"",
+                "'수출 플러스'"
+            ]
+        );
+        assert!(unpaired(text).is_empty());
+    }
+
+    #[test]
+    fn block_quotes_are_quotations_with_their_source_line() {
+        let text = "The board wrote:\n\n> Funding must follow results, not promises.\n> — Review Board, *Annual Review*, 2023\n\nAfter.\n";
+        let doc = parse(text, DocumentKind::Markdown);
+        let quote = &doc.quotations[0];
+        assert_eq!(
+            &text[quote.range.clone()],
+            "Funding must follow results, not promises."
+        );
+        assert_eq!(quote.kind, Speech);
+        let QuotationForm::Block {
+            source: Some(source),
+            ..
+        } = &quote.form
+        else {
+            panic!("no source line: {:?}", quote.form);
+        };
+        assert_eq!(
+            &text[source.clone()],
+            "— Review Board, *Annual Review*, 2023"
+        );
+    }
+
+    #[test]
+    fn alerts_are_not_block_quotes() {
+        let text = "> [!NOTE]\n> These terms were retired in 2021 and no longer apply.\n";
+        assert!(parse(text, DocumentKind::Markdown).quotations.is_empty());
+    }
+
+    #[test]
+    fn a_list_of_quoted_terms_stays_terms() {
+        let text = "The \"Open,\" \"Shared,\" and \"Closed\" tiers apply.";
+        assert!(quotations(text).iter().all(|&(_, kind)| kind == Term));
+    }
+
+    #[test]
+    fn marked_quotes_inside_a_block_quote_are_enclosed_by_it() {
+        let text = "> \"We will not wait for the market to fix this,\" the mayor said.\n";
+        let doc = parse(text, DocumentKind::Markdown);
+        assert_eq!(doc.quotations.len(), 2);
+        assert!(matches!(
+            doc.quotations[0].form,
+            QuotationForm::Block { .. }
+        ));
+        assert_eq!(doc.quotations[1].enclosing, Some(0));
+    }
+
+    #[test]
+    fn speech_verbs_in_any_form() {
+        let verbs = SpeechVerbs::new(&["bantered".to_owned()]);
+        assert_eq!(verbs.form("Stated"), Some(VerbForm::Past));
+        assert_eq!(verbs.form("replied"), Some(VerbForm::Past));
+        assert_eq!(verbs.form("says"), Some(VerbForm::Present));
+        assert_eq!(verbs.form("stresses"), Some(VerbForm::Present));
+        assert_eq!(verbs.form("saying"), Some(VerbForm::Participle));
+        assert_eq!(verbs.form("state"), Some(VerbForm::Base));
+        assert_eq!(verbs.form("banters"), Some(VerbForm::Present));
+        assert_eq!(verbs.form("bantering"), Some(VerbForm::Participle));
+        assert_eq!(verbs.form("quipped"), Some(VerbForm::Past));
+        assert_eq!(verbs.form("budget"), None);
+        assert_eq!(SpeechVerbs::default().form("bantered"), None);
+    }
 }

@@ -1,9 +1,267 @@
-//! Sentence boundaries inside blocks. Filled in by the quotation work.
+//! Sentence boundaries inside blocks.
+//!
+//! A sentence ends at `.` `!` `?` followed by a space and a capital, digit or opening
+//! quote (`。` `！` `？` need no space), and never inside a quotation: a multi-sentence quote
+//! stays in one sentence with its attribution (`"… economy," the minister said.`). A
+//! quotation whose words end in `.` `!` `?` ends its sentence when a new one starts after
+//! it. A `.` after an abbreviation (`Mr.`, `U.S.`, `e.g.`) or an initial (`J.`) ends
+//! nothing. One pass over each block: linear in the length of the draft.
+
+use std::ops::Range;
 
 use super::document::Document;
+use super::quotations::{Quotation, QuotationForm};
 
+/// Words that end in `.` without ending a sentence (compared lower-case, inner dots kept).
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "gov", "st", "no", "nos", "art", "vs", "etc", "jr", "sr",
+    "gen", "sen", "rep", "hon", "rev", "lt", "col", "capt", "cf", "al", "fig", "vol", "approx",
+    "dept", "para", "p", "pp", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec",
+];
+
+/// Fills every block's `sentences`. Needs the quotations.
 pub(crate) fn split_all(doc: &mut Document) {
-    for block in &mut doc.blocks {
-        block.sentences = vec![block.range.clone()];
+    let Document {
+        blocks,
+        prose,
+        quotations,
+        ..
+    } = doc;
+    // Quotations are in document order, so one cursor serves every block.
+    let mut first = 0;
+    for block in blocks.iter_mut() {
+        while quotations
+            .get(first)
+            .is_some_and(|q| q.range.start < block.range.start)
+        {
+            first += 1;
+        }
+        let count = quotations[first..].partition_point(|q| q.range.start < block.range.end);
+        let marked: Vec<&Quotation> = quotations[first..first + count]
+            .iter()
+            .filter(|q| q.form == QuotationForm::Marked)
+            .collect();
+        block.sentences = if block.is_heading() {
+            vec![block.range.clone()]
+        } else {
+            split(prose, block.range.clone(), &marked)
+        };
+    }
+}
+
+/// The sentences of the prose in `range`; `quotations` are the marked quotations in it,
+/// in order.
+fn split(prose: &str, range: Range<usize>, quotations: &[&Quotation]) -> Vec<Range<usize>> {
+    let mut sentences = Vec::new();
+    let mut quotations = quotations.iter().peekable();
+    // Start of the sentence being read, and whether it has a word yet: numbering such as
+    // `1.` or `(a).` ends no sentence.
+    let mut start = None;
+    let mut has_word = false;
+    let mut i = range.start;
+    while i < range.end {
+        while quotations.next_if(|q| q.range.start < i).is_some() {}
+        if let Some(q) = quotations.next_if(|q| q.range.start == i) {
+            start.get_or_insert(i);
+            has_word = true;
+            i = q.range.end;
+            if ends_with_terminator(&prose[q.inner.clone()]) {
+                if let Some(next) = next_sentence_start(prose, i, range.end, false) {
+                    sentences.push(start.take().unwrap_or(i)..i);
+                    has_word = false;
+                    i = next;
+                }
+            }
+            continue;
+        }
+        let c = prose[i..].chars().next().expect("i is a char boundary");
+        if c.is_whitespace() {
+            i += c.len_utf8();
+            continue;
+        }
+        start.get_or_insert(i);
+        has_word |= c.is_alphabetic();
+        if !is_terminator(c) {
+            i += c.len_utf8();
+            continue;
+        }
+        let run_end = i + prose[i..range.end]
+            .find(|c: char| !is_terminator(c))
+            .unwrap_or(range.end - i);
+        let ends = has_word
+            && !is_ellipsis(&prose[i..run_end])
+            && !follows_abbreviation(prose, range.start, i, c);
+        if ends {
+            let full_width = matches!(c, '。' | '！' | '？');
+            let closed = skip_closers(prose, run_end, range.end);
+            if let Some(next) = next_sentence_start(prose, closed, range.end, full_width) {
+                sentences.push(start.take().unwrap_or(i)..closed);
+                has_word = false;
+                i = next;
+                continue;
+            }
+        }
+        i = run_end;
+    }
+    if let Some(start) = start {
+        let end = start + prose[start..range.end].trim_end().len();
+        sentences.push(start..end);
+    }
+    sentences
+}
+
+fn is_terminator(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '。' | '！' | '？')
+}
+
+fn is_ellipsis(run: &str) -> bool {
+    run.starts_with("..")
+}
+
+fn ends_with_terminator(inner: &str) -> bool {
+    let trimmed = inner.trim_end();
+    trimmed.ends_with(is_terminator) && !trimmed.ends_with("..")
+}
+
+/// Closing brackets and quote marks that belong to the sentence just ended.
+fn skip_closers(prose: &str, from: usize, end: usize) -> usize {
+    from + prose[from..end]
+        .find(|c: char| !matches!(c, ')' | ']' | '}' | '”' | '’' | '」' | '』' | '）'))
+        .unwrap_or(end - from)
+}
+
+/// Where the next sentence starts if one starts after `from`: past whitespace, at anything
+/// but a lower-case letter or continuing punctuation. Full-width terminators need no space. At the end of the block there is no next sentence, but the
+/// current one still ends, so the end is returned.
+fn next_sentence_start(prose: &str, from: usize, end: usize, full_width: bool) -> Option<usize> {
+    let rest = &prose[from..end];
+    let trimmed = rest.trim_start();
+    let next = from + (rest.len() - trimmed.len());
+    let Some(c) = trimmed.chars().next() else {
+        return Some(end);
+    };
+    if full_width {
+        return Some(next);
+    }
+    let spaced = next > from;
+    // Anything but a lower-case letter or punctuation that continues a sentence: capitals,
+    // digits, opening quotes and brackets, letters with no case (Hangul), symbols, emoji.
+    // A dash attributes what went before (`"…" — Minister Choi`).
+    let continues =
+        c.is_lowercase() || matches!(c, ',' | ';' | ':' | '.' | ')' | ']' | '}' | '-' | '—' | '–');
+    (spaced && !continues).then_some(next)
+}
+
+/// Whether the `.` at `dot` closes an abbreviation or an initial rather than a sentence.
+fn follows_abbreviation(prose: &str, block_start: usize, dot: usize, terminator: char) -> bool {
+    if terminator != '.' {
+        return false;
+    }
+    let before = &prose[block_start..dot];
+    let word_start = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphabetic() || c == '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let word = &before[word_start..];
+    let mut letters = word.chars();
+    let is_initial = letters.next().is_some_and(char::is_uppercase) && letters.next().is_none();
+    let lower = word.to_lowercase();
+    is_initial || lower.contains('.') || ABBREVIATIONS.contains(&lower.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{Document, DocumentKind};
+    use crate::config::Config;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        let doc = Document::parse(text, DocumentKind::PlainText, &Config::default());
+        doc.blocks
+            .iter()
+            .flat_map(|b| b.sentences.iter().map(|s| &text[s.clone()]))
+            .collect()
+    }
+
+    #[test]
+    fn splits_on_terminators_before_capitals() {
+        assert_eq!(
+            sentences("Growth has stalled. Budgets rise! Why? 2025 will tell.\n"),
+            [
+                "Growth has stalled.",
+                "Budgets rise!",
+                "Why?",
+                "2025 will tell."
+            ]
+        );
+    }
+
+    #[test]
+    fn not_before_lower_case_or_inside_numbers() {
+        assert_eq!(
+            sentences("It rose 3.5 percent. then fell.\n"),
+            ["It rose 3.5 percent. then fell."]
+        );
+    }
+
+    #[test]
+    fn abbreviations_and_initials_end_nothing() {
+        let text = "Mr. Lee met Dr. Park in the U.S. The meeting (e.g. Art. 5) went well. J. Smith agreed.\n";
+        assert_eq!(
+            sentences(text),
+            [
+                "Mr. Lee met Dr. Park in the U.S. The meeting (e.g. Art. 5) went well.",
+                "J. Smith agreed."
+            ]
+        );
+    }
+
+    #[test]
+    fn quotations_stay_with_their_attribution() {
+        let text =
+            "He spoke. \"Costs rose. We must act,\" the minister said. \"Never again.\" The end.\n";
+        assert_eq!(
+            sentences(text),
+            [
+                "He spoke.",
+                "\"Costs rose. We must act,\" the minister said.",
+                "\"Never again.\"",
+                "The end."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_question_in_quotes_runs_into_its_speech_verb() {
+        let text = "\"Will bills rise?\" asked a member. The minister replied, \"Yes.\"\n";
+        assert_eq!(
+            sentences(text),
+            [
+                "\"Will bills rise?\" asked a member.",
+                "The minister replied, \"Yes.\""
+            ]
+        );
+    }
+
+    #[test]
+    fn full_width_stops_korean_and_numbering() {
+        assert_eq!(
+            sentences("목표를 세웠다. 예산은 늘었다。다음 단계.\n1. Scope of the plan.\n"),
+            [
+                "목표를 세웠다.",
+                "예산은 늘었다。",
+                "다음 단계.",
+                "1. Scope of the plan."
+            ]
+        );
+    }
+
+    #[test]
+    fn ellipses_and_closing_brackets() {
+        assert_eq!(
+            sentences("Wait... Then go. (It ended.) Next one.\n"),
+            ["Wait... Then go.", "(It ended.)", "Next one."]
+        );
     }
 }

@@ -1,9 +1,8 @@
 //! `policy-lsp check`: read the drafts, analyse them in parallel, report, pick the exit status.
 
-use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
+use std::path::PathBuf;
 use std::time::Instant;
-use std::{env, fs};
 
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
@@ -11,7 +10,7 @@ use rayon::prelude::*;
 use super::configs::Configs;
 use super::exit::Exit;
 use super::format::{human::write_summary, OutputFormat};
-use super::inputs::{self, Input, Source};
+use super::inputs::{self, read_text, Input};
 use super::problem::Problem;
 use super::report::{FileReport, Tally};
 use crate::analysis::{analyze, Severity};
@@ -19,7 +18,7 @@ use crate::analysis::{analyze, Severity};
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Drafts or directories to check; `-` reads standard input. Directories are searched
-    /// for .md, .markdown and .txt files, honouring .gitignore.
+    /// for .md, .markdown and .txt files, honouring .gitignore and skipping hidden files.
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
 
@@ -44,8 +43,11 @@ pub struct CheckArgs {
 /// The lowest severity that fails the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum FailOn {
+    /// Fail on errors.
     Error,
+    /// Fail on errors and warnings.
     Warning,
+    /// Fail on anything but hints.
     Information,
     /// Never fail on findings (errors reading drafts still do).
     Never,
@@ -64,19 +66,19 @@ impl FailOn {
 
 pub fn run(args: CheckArgs) -> Exit {
     let started = Instant::now();
-    let cwd = match env::current_dir() {
+    let cwd = match super::working_dir() {
         Ok(cwd) => cwd,
-        Err(err) => {
-            eprintln!("error: cannot read the working directory: {err}");
-            return Exit::Error;
-        }
+        Err(exit) => return exit,
     };
-    let mut configs = match Configs::new(args.config.as_deref(), &cwd) {
-        Ok(configs) => configs,
-        Err(problem) => {
-            eprintln!("error: {problem}");
-            return Exit::Error;
-        }
+    let mut configs = match &args.config {
+        None => Configs::new(&cwd),
+        Some(path) => match Configs::explicit(path, &cwd) {
+            Ok(configs) => configs,
+            Err(problem) => {
+                eprintln!("error: {problem}");
+                return Exit::Error;
+            }
+        },
     };
     let inputs = inputs::collect(
         &args.paths,
@@ -145,28 +147,5 @@ fn check_one(input: Input) -> Result<FileReport, Problem> {
     Ok(FileReport {
         path: input.path,
         analysis,
-    })
-}
-
-/// The draft's text, without a byte-order mark.
-fn read_text(source: Source, path: &Path) -> Result<String, Problem> {
-    let bytes = match source {
-        Source::File => fs::read(path),
-        Source::Stdin => {
-            let mut bytes = Vec::new();
-            io::stdin().read_to_end(&mut bytes).map(|_| bytes)
-        }
-    }
-    .map_err(|err| Problem::input(path, err))?;
-    let text = String::from_utf8(bytes).map_err(|err| {
-        let at = err.utf8_error().valid_up_to();
-        Problem::input(
-            path,
-            format!("not valid UTF-8 (invalid byte at offset {at})"),
-        )
-    })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_owned(),
-        None => text,
     })
 }

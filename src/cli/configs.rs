@@ -13,7 +13,7 @@ use super::problem::Problem;
 use crate::config::{Config, ConfigError};
 
 /// The file name looked for in a draft's directory and every directory above it.
-pub const CONFIG_FILE_NAME: &str = "policy-lsp.toml";
+const CONFIG_FILE_NAME: &str = "policy-lsp.toml";
 
 /// A configuration and the directory its `include`/`exclude` globs are relative to.
 #[derive(Debug)]
@@ -40,6 +40,8 @@ impl ProjectConfig {
         let source = fs::read_to_string(path).map_err(|err| Problem::input(&shown, err))?;
         let origin = shown.display().to_string();
         let config = Config::parse(&source, &origin).map_err(Problem::Config)?;
+        // `Config::parse` has checked each glob; building the sets can still fail (a set
+        // too large for the regex engine), and that is the configuration's fault too.
         let glob_error = |key: &str, message: String| {
             Problem::Config(ConfigError {
                 origin: origin.clone(),
@@ -49,8 +51,8 @@ impl ProjectConfig {
                 message,
             })
         };
-        let include = compile_globs(&config.include).map_err(|m| glob_error("include", m))?;
-        let exclude = compile_globs(&config.exclude).map_err(|m| glob_error("exclude", m))?;
+        let include = compile_globs(&config.include).map_err(|m| glob_error("files.include", m))?;
+        let exclude = compile_globs(&config.exclude).map_err(|m| glob_error("files.exclude", m))?;
         Ok(ProjectConfig {
             root: path.parent().unwrap_or(Path::new("/")).to_owned(),
             config,
@@ -101,18 +103,24 @@ pub struct Configs {
 }
 
 impl Configs {
-    /// Lookup by walking up from each draft, or `explicit` (a path as the user gave it) for
-    /// every draft. A broken explicit file is an error straight away.
-    pub fn new(explicit: Option<&Path>, cwd: &Path) -> Result<Self, Problem> {
-        let explicit = explicit
-            .map(|path| ProjectConfig::load(&cwd.join(path), cwd).map(Arc::new))
-            .transpose()?;
-        Ok(Configs {
+    /// Looks for `policy-lsp.toml` above each draft; `cwd` is where paths are shown from.
+    pub fn new(cwd: &Path) -> Self {
+        Configs {
             cwd: cwd.to_owned(),
-            explicit,
+            explicit: None,
             default: Arc::new(ProjectConfig::default_for(cwd)),
             by_dir: HashMap::new(),
             problems: Vec::new(),
+        }
+    }
+
+    /// Uses the file at `path` (as the user gave it) for every draft; a broken file is an
+    /// error straight away.
+    pub fn explicit(path: &Path, cwd: &Path) -> Result<Self, Problem> {
+        let config = ProjectConfig::load(&cwd.join(path), cwd)?;
+        Ok(Configs {
+            explicit: Some(Arc::new(config)),
+            ..Configs::new(cwd)
         })
     }
 

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -161,8 +162,8 @@ fn has_draft_extension(path: &Path) -> bool {
         .is_some_and(|e| DRAFT_EXTENSIONS.iter().any(|d| e.eq_ignore_ascii_case(d)))
 }
 
-/// A walk error as the path and the reason. Where the walker names the path, the reason is asked
-/// of the file system again, so it reads like the one for a path given on the command line.
+/// A walk error as the path and the reason. Where the walker names the path, the reason is
+/// asked of the file system again, so it reads like one for a path on the command line.
 fn walk_failure(root: &Path, err: ignore::Error, cwd: &Path) -> (PathBuf, String) {
     match err {
         ignore::Error::WithPath { path, err } => {
@@ -184,11 +185,35 @@ fn walk_failure(root: &Path, err: ignore::Error, cwd: &Path) -> (PathBuf, String
 }
 
 /// Why `path` could not be opened, given the error from following it.
-fn open_failure(path: &Path, err: std::io::Error) -> String {
+fn open_failure(path: &Path, err: io::Error) -> String {
     let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    if is_link && err.kind() == std::io::ErrorKind::NotFound {
+    if is_link && err.kind() == io::ErrorKind::NotFound {
         "broken symbolic link (its target does not exist)".to_owned()
     } else {
         err.to_string()
     }
+}
+
+/// The draft's text, without a byte-order mark. `path` is where a file is read from and
+/// what errors name.
+pub fn read_text(source: Source, path: &Path) -> Result<String, Problem> {
+    let bytes = match source {
+        Source::File => fs::read(path),
+        Source::Stdin => {
+            let mut bytes = Vec::new();
+            io::stdin().read_to_end(&mut bytes).map(|_| bytes)
+        }
+    }
+    .map_err(|err| Problem::input(path, err))?;
+    let mut text = String::from_utf8(bytes).map_err(|err| {
+        let at = err.utf8_error().valid_up_to();
+        Problem::input(
+            path,
+            format!("not valid UTF-8 (invalid byte at offset {at})"),
+        )
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }

@@ -57,7 +57,8 @@ impl FileReport {
     }
 }
 
-/// Counts of findings by severity, in [`Severity::ALL`] order.
+/// Counts of findings by severity, indexed by the severity's discriminant (the order of
+/// [`Severity::ALL`]).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Tally([usize; Severity::ALL.len()]);
 

@@ -12,29 +12,24 @@ pub struct RuleArgs {
 }
 
 pub fn run(args: RuleArgs) -> Exit {
-    match args.name {
+    let Some(name) = args.name else {
+        return super::print(&rule_list());
+    };
+    match rules::find(&name) {
+        Some(rule) => super::print(&format!(
+            "{} (default severity: {})\n\n{}\n",
+            rule.name,
+            rule.default_severity,
+            rule.doc().trim_end()
+        )),
         None => {
-            print!("{}", rule_list());
-            Exit::Clean
+            let known: Vec<&str> = RULES.iter().map(|r| r.name).collect();
+            eprintln!(
+                "error: unknown rule `{name}`; the rules are: {}",
+                known.join(", ")
+            );
+            Exit::Error
         }
-        Some(name) => match rules::find(&name) {
-            Some(rule) => {
-                println!(
-                    "{} (default severity: {})\n",
-                    rule.name, rule.default_severity
-                );
-                println!("{}", rule.doc().trim_end());
-                Exit::Clean
-            }
-            None => {
-                let known: Vec<&str> = RULES.iter().map(|r| r.name).collect();
-                eprintln!(
-                    "error: unknown rule `{name}`; the rules are: {}",
-                    known.join(", ")
-                );
-                Exit::Error
-            }
-        },
     }
 }
 

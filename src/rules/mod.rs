@@ -15,6 +15,7 @@ mod relative_date;
 pub(crate) mod testing;
 mod unattributed_quote;
 mod unbalanced_quote;
+mod undefined_acronym;
 mod unused_definition;
 mod vague_attribution;
 
@@ -39,14 +40,24 @@ impl Rule {
             .join("\n")
     }
 
-    /// The first line of the documentation.
+    /// One line: the first sentence (or the clause before a list) under "What it does".
     pub fn summary(&self) -> String {
-        self.doc()
+        let doc = self.doc();
+        let body = doc
+            .split_once("## What it does")
+            .map_or(doc.as_str(), |(_, rest)| rest);
+        let paragraph: Vec<&str> = body
             .lines()
-            .next()
-            .unwrap_or_default()
-            .trim_start_matches("# ")
-            .to_owned()
+            .map(str::trim)
+            .skip_while(|l| l.is_empty())
+            .take_while(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        let paragraph = paragraph.join(" ");
+        // The first sentence, or the clause before a colon that starts a list.
+        match [". ", ": "].iter().filter_map(|p| paragraph.find(p)).min() {
+            Some(end) => format!("{}.", &paragraph[..end]),
+            None => paragraph,
+        }
     }
 }
 
@@ -58,6 +69,7 @@ pub static RULES: &[&Rule] = &[
     &unbalanced_quote::RULE,
     &relative_date::RULE,
     &vague_attribution::RULE,
+    &undefined_acronym::RULE,
     &duplicate_definition::RULE,
     &unused_definition::RULE,
 ];

@@ -1,10 +1,10 @@
 //! # undefined-acronym
 //!
 //! ## What it does
-//! Flags an acronym (two or more capitals, `R&D` style included) used before the draft
-//! expands it — `Korea Internet Agency (KIA)`, `KIA (Korea Internet Agency)`, or an entry in
-//! a Definitions / Abbreviations section — or never expanded at all. Reported once, at
-//! its first use.
+//! Flags an acronym used before the draft expands it, or never expanded at all.
+//! Acronyms are words of two or more capitals (`R&D` style included); an expansion is
+//! `Korea Internet Agency (KIA)`, `KIA (Korea Internet Agency)` or an entry in a
+//! Definitions / Abbreviations section. Reported once, at the first use.
 //!
 //! Not flagged: universally known acronyms (`US`, `UK`, `EU`, `UN`, `GDP`, `R&D`, …), ISO
 //! 4217 currency codes (`KRW`, `USD`), terms in the workspace glossary, unit and time

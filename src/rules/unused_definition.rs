@@ -1,9 +1,9 @@
 //! # unused-definition
 //!
 //! ## What it does
-//! Flags a term the draft defines (`"X" means …`, `X (hereinafter "Y")`, a Definitions
-//! entry) and then never uses again, in any inflection (`cluster`, `clusters`,
-//! `cluster's`).
+//! Flags a defined term that the draft never uses again. Definitions are `"X" means …`,
+//! `X (hereinafter "Y")` and Definitions entries; a use is the term in any inflection
+//! (`cluster`, `clusters`, `cluster's`) or its acronym.
 //!
 //! Acronym expansions are not checked: introducing a body by its full name and initials
 //! is house style in press releases even when the initials are not needed again, and
@@ -24,11 +24,11 @@
 //! ## Options
 //! Severity only (default `hint`).
 
+use std::collections::HashMap;
 use std::ops::Range;
 
-
 use super::{Context, Reporter, Rule};
-use crate::analysis::terms::{Definition, DefinitionKind};
+use crate::analysis::terms::{term_key, Definition, DefinitionKind};
 use crate::analysis::Severity;
 
 pub static RULE: Rule = Rule {
@@ -44,19 +44,46 @@ fn check(cx: &Context, out: &mut Reporter) {
         .terms
         .definitions
         .iter()
-        .filter(|d| !matches!(d.kind, DefinitionKind::Appositive | DefinitionKind::Expansion))
+        .filter(|d| {
+            !matches!(
+                d.kind,
+                DefinitionKind::Appositive | DefinitionKind::Expansion
+            )
+        })
         .filter(|d| !d.key.is_empty())
         .collect();
     if defined.is_empty() {
         return;
     }
-    let Some(uses) = find_uses(&doc.prose, &defined) else {
+    // `Regional innovation agency (RIA)`: a use of the acronym is a use of the term.
+    let acronym_of: HashMap<String, String> = doc
+        .terms
+        .definitions
+        .iter()
+        .filter(|d| d.kind == DefinitionKind::Expansion)
+        .map(|d| {
+            (
+                term_key(doc.prose(d.definition_range.clone())),
+                d.key.clone(),
+            )
+        })
+        .collect();
+    let mut keys: Vec<&str> = defined.iter().map(|d| d.key.as_str()).collect();
+    keys.extend(
+        defined
+            .iter()
+            .filter_map(|d| acronym_of.get(&d.key))
+            .map(String::as_str),
+    );
+    let Some(uses) = find_uses(&doc.prose, &keys) else {
         return;
     };
     for definition in defined {
+        let acronym = acronym_of.get(&definition.key);
         let used = uses.iter().any(|(key, range)| {
-            *key == definition.key
+            (*key == definition.key || Some(key) == acronym)
                 && range.start != definition.term_range.start
+                && !overlaps(range, &definition.term_range)
                 && !overlaps(range, &definition.definition_range)
         });
         if !used {
@@ -77,8 +104,8 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 }
 
 /// Every occurrence of any defined term in one pass over the prose, with its key.
-fn find_uses(prose: &str, defined: &[&Definition]) -> Option<Vec<(String, Range<usize>)>> {
-    let mut alternatives: Vec<String> = defined.iter().map(|d| inflected(&d.key)).collect();
+fn find_uses(prose: &str, keys: &[&str]) -> Option<Vec<(String, Range<usize>)>> {
+    let mut alternatives: Vec<String> = keys.iter().map(|k| inflected(k)).collect();
     alternatives.sort_by_key(|a| std::cmp::Reverse(a.len()));
     alternatives.dedup();
     let pattern = format!(
@@ -129,6 +156,14 @@ mod tests {
             "unused-definition",
             "The Harbour Safety Board (HSB) met.\n\"Port levy\" means a charge on ships.\nThe board agreed.\n",
             &["Port levy"],
+        );
+    }
+
+    #[test]
+    fn an_acronym_given_with_the_term_counts_as_a_use() {
+        assert_no_findings(
+            "unused-definition",
+            "# Plan\n\n## Definitions\n\n**Harbour agency (HA)**: the body that runs the port.\n\n## Governance\n\nEach HA reports yearly.\n",
         );
     }
 

@@ -178,12 +178,7 @@ mod tests {
                 "첫 줄 😀\r\n둘째 \"인용\"\r\n끝\n",
             ),
             // A reversed range is read as its mirror.
-            (
-                Encoding::Utf32,
-                r(2, 1, 1, 0),
-                "",
-                "첫 줄 😀\r\n",
-            ),
+            (Encoding::Utf32, r(2, 1, 1, 0), "", "첫 줄 😀\r\n"),
         ];
         for (enc, range, new, want) in cases {
             let mut doc = TextDocument::new(start, 1, DocumentKind::PlainText);
@@ -230,7 +225,18 @@ mod tests {
     #[test]
     fn random_edits_match_the_string_model() {
         const PIECES: &[&str] = &[
-            "", "a", "한", "😀", "\r\n", "\n", "\r", "국어 ", "🇰🇷", "\"", "x\r\ny", "😀\r\n😀",
+            "",
+            "a",
+            "한",
+            "😀",
+            "\r\n",
+            "\n",
+            "\r",
+            "국어 ",
+            "🇰🇷",
+            "\"",
+            "x\r\ny",
+            "😀\r\n😀",
         ];
         for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
             let mut rng = Lcg(42 + enc as u64);
@@ -244,7 +250,11 @@ mod tests {
                 let new = PIECES[rng.next(PIECES.len() as u32) as usize];
                 doc.apply_changes(vec![change(range, new)], version, enc);
                 model_apply(&mut model, range, new, enc);
-                assert_eq!(doc.text(), model, "{enc:?} step {version} {range:?} {new:?}");
+                assert_eq!(
+                    doc.text(),
+                    model,
+                    "{enc:?} step {version} {range:?} {new:?}"
+                );
             }
         }
     }

@@ -99,7 +99,10 @@ pub(crate) fn position(
         return lsp::Position::new(line as u32, 0);
     };
     let end = offset.clamp(range.start, range.end);
-    lsp::Position::new(line as u32, column_width(&text[range.start..end], encoding) as u32)
+    lsp::Position::new(
+        line as u32,
+        column_width(&text[range.start..end], encoding) as u32,
+    )
 }
 
 /// Positions of many byte offsets of one text, computed in one sweep so that a long line
@@ -191,7 +194,10 @@ mod tests {
         assert_eq!(char_index(&rope, p(0, 7), Encoding::Utf8), x_char);
         assert_eq!(char_index(&rope, p(0, 3), Encoding::Utf16), x_char);
         assert_eq!(char_index(&rope, p(0, 2), Encoding::Utf32), x_char);
-        assert_eq!(char_index(&rope, p(1, 1), Encoding::Utf16), rope.len_chars());
+        assert_eq!(
+            char_index(&rope, p(1, 1), Encoding::Utf16),
+            rope.len_chars()
+        );
         let lines = LineIndex::new(text);
         let x = text.find('x').unwrap();
         assert_eq!(position(text, &lines, x, Encoding::Utf8), p(0, 7));

@@ -52,17 +52,28 @@ impl Outbox {
     /// which carries the protocol.
     pub(crate) fn log(&self, kind: MessageType, text: impl Into<String>) {
         let text = text.into();
-        eprintln!("[policy-lsp {}] {text}", level(kind));
+        to_stderr(kind, &text);
         self.send(Outgoing::Log(kind, text));
     }
 
     /// Shows a message to the user (`window/showMessage`) and logs it.
     pub(crate) fn show(&self, kind: MessageType, text: impl Into<String>) {
         let text = text.into();
-        eprintln!("[policy-lsp {}] {text}", level(kind));
+        to_stderr(kind, &text);
         self.send(Outgoing::Show(kind, text.clone()));
         self.send(Outgoing::Log(kind, text));
     }
+}
+
+/// Writes one log line to stderr, ignoring failure: `eprintln!` would panic if the client
+/// closed our stderr.
+fn to_stderr(kind: MessageType, text: &str) {
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "[policy-lsp {}] {text}",
+        level(kind)
+    );
 }
 
 fn level(kind: MessageType) -> &'static str {

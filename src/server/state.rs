@@ -37,9 +37,7 @@ impl Session {
         let text = capabilities.text_document.as_ref();
         let workspace = capabilities.workspace.as_ref();
         Session {
-            encoding: encoding::negotiate(
-                general.and_then(|g| g.position_encodings.as_deref()),
-            ),
+            encoding: encoding::negotiate(general.and_then(|g| g.position_encodings.as_deref())),
             pull: text.is_some_and(|t| t.diagnostic.is_some()),
             refresh: workspace
                 .and_then(|w| w.diagnostics.as_ref())
@@ -122,8 +120,10 @@ impl Shared {
         let (workspace, errors) = Workspace::load(roots(params));
         let mut state = self.lock();
         for root in workspace.roots() {
-            self.outbox
-                .log(MessageType::INFO, format!("workspace folder {}", root.display()));
+            self.outbox.log(
+                MessageType::INFO,
+                format!("workspace folder {}", root.display()),
+            );
         }
         state.workspace = workspace;
         state.pending_errors = errors;
@@ -141,7 +141,10 @@ impl Shared {
 fn roots(params: &InitializeParams) -> Vec<std::path::PathBuf> {
     if let Some(folders) = &params.workspace_folders {
         if !folders.is_empty() {
-            return folders.iter().filter_map(|f| uri::to_path(&f.uri)).collect();
+            return folders
+                .iter()
+                .filter_map(|f| uri::to_path(&f.uri))
+                .collect();
         }
     }
     if let Some(root) = params.root_uri.as_ref().and_then(uri::to_path) {

@@ -91,7 +91,7 @@ fn diagnostic(d: &Diagnostic, ranges: &Ranges<'_>) -> lsp::Diagnostic {
 }
 
 /// How a workspace edit is spelled for this client.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct EditStyle {
     /// `documentChanges` with the document's version, which lets the client refuse an
     /// edit computed for an older text; else the plain `changes` map.
@@ -159,7 +159,12 @@ fn edits_are_valid(doc: &Document, fix: &Fix) -> bool {
     !fix.edits.is_empty() && in_text && ranges.windows(2).all(|w| w[0].end <= w[1].start)
 }
 
-fn workspace_edit(uri: &Uri, version: i32, edits: Vec<TextEdit>, style: EditStyle) -> WorkspaceEdit {
+fn workspace_edit(
+    uri: &Uri,
+    version: i32,
+    edits: Vec<TextEdit>,
+    style: EditStyle,
+) -> WorkspaceEdit {
     if style.document_changes {
         WorkspaceEdit {
             document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
@@ -231,10 +236,7 @@ fn section_symbols(analysis: &Analysis, encoding: Encoding) -> Vec<Flat> {
             if found > 0 {
                 detail += &format!(" · {}", plural(found, "finding", "findings"));
             }
-            let full = lsp::Range::new(
-                ranges.position(whole.start),
-                ranges.position(whole.end),
-            );
+            let full = lsp::Range::new(ranges.position(whole.start), ranges.position(whole.end));
             #[allow(deprecated)]
             let symbol = DocumentSymbol {
                 name: heading_name(doc, &section.heading),
@@ -259,7 +261,11 @@ fn section_symbols(analysis: &Analysis, encoding: Encoding) -> Vec<Flat> {
 pub(crate) fn document_symbols(analysis: &Analysis, encoding: Encoding) -> Vec<DocumentSymbol> {
     fn attach(roots: &mut Vec<DocumentSymbol>, stack: &mut [Flat], symbol: DocumentSymbol) {
         match stack.last_mut() {
-            Some(parent) => parent.symbol.children.get_or_insert_with(Vec::new).push(symbol),
+            Some(parent) => parent
+                .symbol
+                .children
+                .get_or_insert_with(Vec::new)
+                .push(symbol),
             None => roots.push(symbol),
         }
     }
@@ -281,7 +287,11 @@ pub(crate) fn document_symbols(analysis: &Analysis, encoding: Encoding) -> Vec<D
 
 /// The outline for clients without hierarchical symbols: one flat list in document order,
 /// each entry naming its parent section.
-pub(crate) fn flat_symbols(uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<SymbolInformation> {
+pub(crate) fn flat_symbols(
+    uri: &Uri,
+    analysis: &Analysis,
+    encoding: Encoding,
+) -> Vec<SymbolInformation> {
     let mut stack: Vec<(u8, String)> = Vec::new();
     section_symbols(analysis, encoding)
         .into_iter()
@@ -344,4 +354,320 @@ pub(crate) fn byte_range(doc: &Document, range: lsp::Range, encoding: Encoding) 
     let start = encoding::offset(&doc.text, &doc.lines, range.start, encoding);
     let end = encoding::offset(&doc.text, &doc.lines, range.end, encoding);
     start.min(end)..start.max(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::document::BlockQuote;
+    use crate::analysis::{analyze, DocumentKind, LineIndex, Position, Section};
+    use crate::config::Config;
+
+    const ALL: [Encoding; 3] = [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32];
+
+    /// Applies protocol edits to a string, converting with the analysis core's LineIndex.
+    fn apply(text: &str, edits: &[TextEdit], enc: Encoding) -> String {
+        let lines = LineIndex::new(text);
+        let offset = |p: lsp::Position| {
+            lines.offset(
+                text,
+                Position {
+                    line: p.line,
+                    column: p.character,
+                },
+                enc,
+            )
+        };
+        let mut byte_edits: Vec<(usize, usize, &str)> = edits
+            .iter()
+            .map(|e| {
+                (
+                    offset(e.range.start),
+                    offset(e.range.end),
+                    e.new_text.as_str(),
+                )
+            })
+            .collect();
+        byte_edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+        let mut out = text.to_owned();
+        for (start, end, new) in byte_edits {
+            out.replace_range(start..end, new);
+        }
+        out
+    }
+
+    fn span(text: &str, needle: &str) -> Range<usize> {
+        let start = text.find(needle).expect(needle);
+        start..start + needle.len()
+    }
+
+    fn finding(rule: &'static str, range: Range<usize>, fix: Option<Fix>) -> Diagnostic {
+        Diagnostic {
+            rule,
+            severity: Severity::Warning,
+            message: format!("{rule} here"),
+            range,
+            fix,
+        }
+    }
+
+    /// A section with the given fields (the rest from a parsed heading).
+    fn section(level: u8, heading: Range<usize>, range: Range<usize>) -> Section {
+        let parsed = analyze("# T\n", DocumentKind::Markdown, &Config::default());
+        let template = parsed.document.sections[0].clone();
+        Section {
+            level,
+            heading,
+            range,
+            ..template
+        }
+    }
+
+    /// Markdown sections by `#` count, computed here the simple way for the test.
+    fn sections(text: &str) -> Vec<Section> {
+        let mut heads = Vec::new();
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            let hashes = line.bytes().take_while(|&b| b == b'#').count();
+            if hashes > 0 {
+                let title = line[hashes..].trim();
+                let start = at + line.find(title).unwrap_or(hashes);
+                heads.push((hashes as u8, at, start..start + title.len()));
+            }
+            at += line.len();
+        }
+        heads
+            .iter()
+            .enumerate()
+            .map(|(i, (level, start, heading))| {
+                let end = heads[i + 1..]
+                    .iter()
+                    .find(|h| h.0 <= *level)
+                    .map_or(text.len(), |h| h.1);
+                section(*level, heading.clone(), *start..end)
+            })
+            .collect()
+    }
+
+    const OUTLINE: &str = "# 정책 😀 Title\r\n\r\nIntro words.\r\n\r\n## A\r\n\r\nAlpha 한국어 text.\r\n\r\n### A.1\r\n\r\nDeep 😀.\r\n\r\n## B\r\n\r\nBeta.\r\n";
+
+    fn outline_analysis() -> Analysis {
+        let mut analysis = analyze(OUTLINE, DocumentKind::Markdown, &Config::default());
+        analysis.document.sections = sections(OUTLINE);
+        analysis.diagnostics = vec![finding("test-rule", span(OUTLINE, "Deep"), None)];
+        analysis
+    }
+
+    fn contains(outer: &lsp::Range, inner: &lsp::Range) -> bool {
+        outer.start <= inner.start && inner.end <= outer.end
+    }
+
+    #[test]
+    fn outline_is_a_tree_with_details() {
+        let analysis = outline_analysis();
+        for enc in ALL {
+            let roots = document_symbols(&analysis, enc);
+            assert_eq!(roots.len(), 1);
+            let title = &roots[0];
+            assert_eq!(title.name, "정책 😀 Title");
+            let children = title.children.as_ref().unwrap();
+            let names: Vec<_> = children.iter().map(|c| c.name.as_str()).collect();
+            assert_eq!(names, ["A", "B"]);
+            let a1 = &children[0].children.as_ref().unwrap()[0];
+            assert_eq!(a1.name, "A.1");
+            assert!(a1.children.is_none());
+            assert_eq!(a1.detail.as_deref(), Some("2 words · 1 finding"));
+            assert!(children[1].detail.as_ref().unwrap().ends_with("words"));
+            assert!(title.detail.as_ref().unwrap().ends_with("· 1 finding"));
+            for s in [title, &children[0], a1, &children[1]] {
+                assert!(contains(&s.range, &s.selection_range), "{s:?}");
+                assert!(contains(&title.range, &s.range));
+            }
+            // The title's heading: line 0, after "# "; the emoji is 2 UTF-16 units.
+            let end = match enc {
+                Encoding::Utf8 => 2 + "정책 😀 Title".len() as u32,
+                Encoding::Utf16 => 2 + 11,
+                Encoding::Utf32 => 2 + 10,
+            };
+            assert_eq!(
+                title.selection_range,
+                lsp::Range::new(lsp::Position::new(0, 2), lsp::Position::new(0, end))
+            );
+            assert_eq!(title.range.start, lsp::Position::new(0, 0));
+            assert_eq!(title.range.end, lsp::Position::new(15, 0));
+        }
+    }
+
+    #[test]
+    fn outline_with_skipped_and_shallower_levels() {
+        let mut analysis = outline_analysis();
+        let text = analysis.document.text.clone();
+        let levels = [2, 1, 3, 3, 1];
+        analysis.document.sections = levels
+            .iter()
+            .enumerate()
+            .map(|(i, &level)| section(level, i..i + 1, i..text.len() - i))
+            .collect();
+        analysis.diagnostics.clear();
+        let roots = document_symbols(&analysis, Encoding::Utf16);
+        let shape: Vec<usize> = roots
+            .iter()
+            .map(|r| r.children.as_ref().map_or(0, Vec::len))
+            .collect();
+        assert_eq!(shape, [0, 2, 0]);
+        let flat = flat_symbols(&"file:///d.md".parse().unwrap(), &analysis, Encoding::Utf16);
+        let containers: Vec<_> = flat.iter().map(|s| s.container_name.is_some()).collect();
+        assert_eq!(containers, [false, false, true, true, false]);
+    }
+
+    #[test]
+    fn deep_nesting_is_fine() {
+        let mut analysis = outline_analysis();
+        let len = analysis.document.text.len();
+        analysis.document.sections = (0..5000)
+            .map(|i| section((i % 255 + 1) as u8, 0..1, 0..len))
+            .collect();
+        let roots = document_symbols(&analysis, Encoding::Utf16);
+        assert_eq!(roots.len(), 20);
+        assert_eq!(
+            flat_symbols(&"file:///d.md".parse().unwrap(), &analysis, Encoding::Utf8).len(),
+            5000
+        );
+    }
+
+    #[test]
+    fn folds_for_sections_and_long_block_quotes() {
+        let mut analysis = outline_analysis();
+        let text = analysis.document.text.clone();
+        analysis.document.block_quotes = vec![
+            BlockQuote {
+                range: span(&text, "Alpha 한국어 text.\r\n\r\n### A.1"),
+                blocks: 0..0,
+            },
+            BlockQuote {
+                range: span(&text, "Beta."),
+                blocks: 0..0,
+            },
+        ];
+        let folds: Vec<(u32, u32)> = folding_ranges(&analysis, None)
+            .iter()
+            .map(|f| (f.start_line, f.end_line))
+            .collect();
+        assert_eq!(folds, [(0, 14), (4, 10), (6, 8), (8, 10), (12, 14)]);
+        assert_eq!(folding_ranges(&analysis, Some(2)).len(), 2);
+    }
+
+    #[test]
+    fn diagnostics_carry_rule_source_and_docs() {
+        let text = "첫 😀 줄\r\nx?y\r\n";
+        let mut analysis = analyze(text, DocumentKind::PlainText, &Config::default());
+        analysis.diagnostics = vec![Diagnostic {
+            severity: Severity::Hint,
+            ..finding("encoding-artifact", span(text, "?"), None)
+        }];
+        let d = &diagnostics(&analysis, Encoding::Utf16)[0];
+        assert_eq!(
+            d.code,
+            Some(NumberOrString::String("encoding-artifact".into()))
+        );
+        assert_eq!(d.source.as_deref(), Some("policy-lsp"));
+        assert_eq!(d.severity, Some(lsp::DiagnosticSeverity::HINT));
+        let href = d.code_description.as_ref().unwrap().href.as_str();
+        assert!(href.starts_with(RULE_DOCS) && href.ends_with("#encoding-artifact"));
+        assert_eq!(
+            d.range,
+            lsp::Range::new(lsp::Position::new(1, 1), lsp::Position::new(1, 2))
+        );
+    }
+
+    #[test]
+    fn quick_fixes_apply_exactly() {
+        let text = "첫 줄 😀 clusters?concentrated\r\n둘째 â€™ 끝 🇰🇷\r\n";
+        let mut analysis = analyze(text, DocumentKind::PlainText, &Config::default());
+        let q = span(text, "?");
+        let moji = span(text, "â€™");
+        let two = Fix {
+            title: "Two edits".into(),
+            edits: vec![
+                crate::analysis::Edit {
+                    range: span(text, "끝"),
+                    replacement: "end".into(),
+                },
+                crate::analysis::Edit {
+                    range: span(text, "첫"),
+                    replacement: "1st".into(),
+                },
+            ],
+        };
+        let broken = Fix::replace("Out of range", text.len()..text.len() + 3, "x");
+        let inside_char = Fix::replace("Inside a char", 1..2, "x");
+        analysis.diagnostics = vec![
+            finding("a", 0..3, Some(two)),
+            finding("b", q.clone(), Some(Fix::replace("Use —", q.clone(), "—"))),
+            finding(
+                "c",
+                moji.clone(),
+                Some(Fix::replace("Use ’", moji.clone(), "’")),
+            ),
+            finding("d", moji.clone(), None),
+            finding("e", moji.clone(), Some(broken)),
+            finding("f", moji.clone(), Some(inside_char)),
+        ];
+        let uri: Uri = "file:///d.txt".parse().unwrap();
+        for enc in ALL {
+            let lsp_diags = diagnostics(&analysis, enc);
+            let style = EditStyle {
+                document_changes: false,
+            };
+            let all = quick_fixes(&uri, 4, &analysis, &lsp_diags, 0..text.len(), enc, style);
+            assert_eq!(all.len(), 3, "{enc:?}");
+            let expected = [
+                "1st 줄 😀 clusters?concentrated\r\n둘째 â€™ end 🇰🇷\r\n",
+                "첫 줄 😀 clusters—concentrated\r\n둘째 â€™ 끝 🇰🇷\r\n",
+                "첫 줄 😀 clusters?concentrated\r\n둘째 ’ 끝 🇰🇷\r\n",
+            ];
+            for (action, want) in all.iter().zip(expected) {
+                let CodeActionOrCommand::CodeAction(action) = action else {
+                    panic!("a command");
+                };
+                assert_eq!(action.kind, Some(CodeActionKind::QUICKFIX));
+                assert_eq!(action.is_preferred, Some(true));
+                let edits = &action.edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri];
+                assert_eq!(apply(text, edits, enc), want, "{enc:?} {}", action.title);
+            }
+            // A caret at the `?` only gets that finding's fix.
+            let at = quick_fixes(&uri, 4, &analysis, &lsp_diags, q.start..q.start, enc, style);
+            assert_eq!(at.len(), 1);
+            // The versioned form.
+            let style = EditStyle {
+                document_changes: true,
+            };
+            let versioned = quick_fixes(&uri, 4, &analysis, &lsp_diags, q.clone(), enc, style);
+            let CodeActionOrCommand::CodeAction(action) = &versioned[0] else {
+                panic!("a command");
+            };
+            let Some(DocumentChanges::Edits(edits)) =
+                &action.edit.as_ref().unwrap().document_changes
+            else {
+                panic!("no document changes");
+            };
+            assert_eq!(edits[0].text_document.version, Some(4));
+        }
+    }
+
+    #[test]
+    fn byte_ranges_from_protocol_ranges_clamp() {
+        let text = "한😀\r\nab";
+        let analysis = analyze(text, DocumentKind::PlainText, &Config::default());
+        let r = |l1, c1, l2, c2| {
+            lsp::Range::new(lsp::Position::new(l1, c1), lsp::Position::new(l2, c2))
+        };
+        let doc = &analysis.document;
+        assert_eq!(byte_range(doc, r(0, 2, 0, 1), Encoding::Utf16), 3..3);
+        assert_eq!(
+            byte_range(doc, r(0, 0, 9, 9), Encoding::Utf16),
+            0..text.len()
+        );
+        assert_eq!(byte_range(doc, r(0, 99, 1, 1), Encoding::Utf8), 7..10);
+    }
 }

@@ -140,6 +140,9 @@ mod tests {
     fn no_folders_means_defaults() {
         let ws = Workspace::default();
         assert_eq!(*ws.config_for(None), Config::default());
-        assert_eq!(*ws.config_for(Some(Path::new("/x/y.md"))), Config::default());
+        assert_eq!(
+            *ws.config_for(Some(Path::new("/x/y.md"))),
+            Config::default()
+        );
     }
 }

@@ -1,11 +1,15 @@
 //! `--format human`: `path:line:col: severity[rule] message`, then the source lines with the
 //! range underlined (drawn by annotate-snippets), and a summary for stderr.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::ops::Range;
 use std::time::Duration;
 
-use annotate_snippets::renderer::{AnsiColor, Effects, Style};
+use annotate_snippets::renderer::{
+    Effects, Style, DEFAULT_ERROR_STYLE, DEFAULT_INFO_STYLE, DEFAULT_NOTE_STYLE,
+    DEFAULT_WARNING_STYLE,
+};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::analysis::{Diagnostic, Severity};
@@ -45,7 +49,7 @@ fn snippet<'a>(file: &'a FileReport, diagnostic: &'a Diagnostic) -> Group<'a> {
     let document = &file.analysis.document;
     let lines = spanned_lines(file, &diagnostic.range);
     let span = diagnostic.range.start - lines.start..diagnostic.range.end - lines.start;
-    let source = Snippet::source(&document.text[lines])
+    let source = Snippet::source(lone_cr_as_lf(&document.text[lines]))
         .line_start(document.lines.line_of(diagnostic.range.start) + 1)
         .annotation(AnnotationKind::Primary.span(span));
     let group = Group::with_level(level(diagnostic.severity)).element(source);
@@ -68,6 +72,21 @@ fn spanned_lines(file: &FileReport, range: &Range<usize>) -> Range<usize> {
     line_range(range.start).start..line_range(range.end).end
 }
 
+/// annotate-snippets breaks lines at `\n` only; the analysis also at a lone `\r`. Same
+/// length, so byte offsets still hold.
+fn lone_cr_as_lf(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return Cow::Borrowed(text);
+    }
+    let mut fixed = text.to_owned();
+    for i in (0..bytes.len()).filter(|&i| lone(i)) {
+        fixed.replace_range(i..i + 1, "\n");
+    }
+    Cow::Owned(fixed)
+}
+
 fn level(severity: Severity) -> Level<'static> {
     match severity {
         Severity::Error => Level::ERROR,
@@ -77,14 +96,14 @@ fn level(severity: Severity) -> Level<'static> {
     }
 }
 
+/// The header's colour for a severity: the one annotate-snippets gives its level below.
 fn severity_style(severity: Severity) -> Style {
-    let colour = match severity {
-        Severity::Error => AnsiColor::BrightRed,
-        Severity::Warning => AnsiColor::Yellow,
-        Severity::Information => AnsiColor::BrightBlue,
-        Severity::Hint => AnsiColor::BrightGreen,
-    };
-    colour.on_default().effects(Effects::BOLD)
+    match severity {
+        Severity::Error => DEFAULT_ERROR_STYLE,
+        Severity::Warning => DEFAULT_WARNING_STYLE,
+        Severity::Information => DEFAULT_INFO_STYLE,
+        Severity::Hint => DEFAULT_NOTE_STYLE,
+    }
 }
 
 /// `Checked 3 files in 12 ms: 1 error, 2 warnings, 0 information, 0 hints.`
@@ -113,4 +132,15 @@ pub fn write_summary(
         elapsed.as_millis(),
         counts.join(", ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lone_carriage_returns_become_line_feeds() {
+        assert_eq!(lone_cr_as_lf("a\rb\r\nc\r"), "a\nb\r\nc\n");
+        assert!(matches!(lone_cr_as_lf("a\r\nb"), Cow::Borrowed(_)));
+    }
 }

@@ -1,0 +1,72 @@
+//! The language server (`policy-lsp serve`): LSP 3.17 over stdio, a thin layer over
+//! [`crate::analysis::analyze`]. Only this module knows protocol types.
+//!
+//! - [`backend`]: the handlers.
+//! - [`state`]: the negotiated session and the shared state.
+//! - [`documents`]: a rope per open document, edited in arrival order.
+//! - [`scheduler`]: analysis off the message loop, coalesced per document.
+//! - [`outbox`]: everything sent to the client unasked, in order.
+//! - [`encoding`]: positions ⇄ protocol, in the negotiated encoding.
+//! - [`to_proto`]: findings, outline, folds and fixes as protocol types.
+//! - [`uri`]: URI ⇄ path.
+//! - [`workspace`]: the workspace folders' `policy-lsp.toml`.
+
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::{LspService, Server};
+
+mod backend;
+mod documents;
+mod encoding;
+mod outbox;
+mod scheduler;
+mod state;
+mod to_proto;
+mod uri;
+mod workspace;
+
+use backend::Backend;
+
+/// Serves LSP on stdin/stdout until the client says `exit` or closes stdin. Exit code 0
+/// after a proper `shutdown`, 1 otherwise (as the specification asks).
+pub fn run_stdio() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "policy-lsp: cannot start the async runtime: {e}"
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Reading stdin blocks a thread that would keep the runtime from shutting down.
+    runtime.shutdown_background();
+    code
+}
+
+/// Serves LSP over any byte streams (stdio, a pipe, an in-process duplex in tests) until
+/// `exit` or the end of `input`. Must run inside a multi-threaded tokio runtime.
+pub async fn serve<I, O>(input: I, output: O) -> ExitCode
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite,
+{
+    let (service, socket) = LspService::build(Backend::new)
+        .custom_method("policyLsp/documentText", Backend::document_text)
+        .finish();
+    let shared = service.inner().shared.clone();
+    Server::new(input, output, socket).serve(service).await;
+    if shared.shutdown.load(Ordering::SeqCst) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

@@ -1,0 +1,945 @@
+//! End-to-end tests of the language server: a small JSON-RPC client speaking to
+//! `policy_lsp::server::serve` over in-process pipes, the server on its own runtime and
+//! thread as in `policy-lsp serve`.
+//!
+//! The traps (STYLE.md): the client waits for the `initialize` response before sending
+//! anything else, and a reader task drains the server's messages all the time, answering
+//! the server's own requests (`client/registerCapability`, …) with `null`.
+
+use std::collections::VecDeque;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use policy_lsp::analysis::{analyze, DocumentKind, Encoding, LineIndex, Position};
+use policy_lsp::config::Config;
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::{mpsc, oneshot};
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What the test client advertises.
+#[derive(Clone, Default)]
+struct Caps {
+    /// `general.positionEncodings`; `None` leaves the field out.
+    encodings: Option<Vec<&'static str>>,
+    /// Advertise `textDocument.diagnostic` (pull diagnostics).
+    pull: bool,
+    /// Advertise `workspace.workspaceEdit.documentChanges`.
+    document_changes: bool,
+    /// Advertise dynamic registration of file watchers.
+    watch: bool,
+    root: Option<std::path::PathBuf>,
+}
+
+struct Client {
+    out: mpsc::UnboundedSender<Value>,
+    incoming: mpsc::UnboundedReceiver<Value>,
+    backlog: VecDeque<Value>,
+    next_id: i64,
+    exited: Option<oneshot::Receiver<ExitCode>>,
+    encoding: Encoding,
+}
+
+fn file_uri(name: &str) -> String {
+    format!("file:///tmp/policy-lsp-tests/{name}")
+}
+
+fn capabilities(caps: &Caps) -> Value {
+    let mut general = json!({});
+    if let Some(encodings) = &caps.encodings {
+        general = json!({ "positionEncodings": encodings });
+    }
+    let mut text_document = json!({
+        "synchronization": { "didSave": true },
+        "publishDiagnostics": { "versionSupport": true },
+        "documentSymbol": { "hierarchicalDocumentSymbolSupport": true },
+        "codeAction": { "codeActionLiteralSupport": {
+            "codeActionKind": { "valueSet": ["quickfix"] } } },
+        "foldingRange": { "lineFoldingOnly": true },
+    });
+    if caps.pull {
+        text_document["diagnostic"] = json!({ "dynamicRegistration": false });
+    }
+    json!({
+        "general": general,
+        "textDocument": text_document,
+        "workspace": {
+            "workspaceEdit": { "documentChanges": caps.document_changes },
+            "didChangeWatchedFiles": { "dynamicRegistration": caps.watch },
+            "diagnostics": { "refreshSupport": true },
+        },
+    })
+}
+
+impl Client {
+    /// Starts a server and performs the `initialize` handshake; returns the client and the
+    /// `initialize` result.
+    async fn start(caps: Caps) -> (Client, Value) {
+        let mut client = Client::spawn();
+        let root = caps
+            .root
+            .as_ref()
+            .map(|p| format!("file://{}", p.display()));
+        let folders = root
+            .as_ref()
+            .map(|uri| json!([{ "uri": uri, "name": "root" }]))
+            .unwrap_or(Value::Null);
+        let result = client
+            .request(
+                "initialize",
+                json!({
+                    "processId": null,
+                    "rootUri": root,
+                    "workspaceFolders": folders,
+                    "capabilities": capabilities(&caps),
+                }),
+            )
+            .await;
+        let result = result["result"].clone();
+        client.encoding = match result["capabilities"]["positionEncoding"].as_str() {
+            Some("utf-8") => Encoding::Utf8,
+            Some("utf-32") => Encoding::Utf32,
+            _ => Encoding::Utf16,
+        };
+        client.notify("initialized", json!({})).await;
+        (client, result)
+    }
+
+    /// Starts a server without initializing it.
+    fn spawn() -> Client {
+        let (client_io, server_io) = tokio::io::duplex(1 << 16);
+        let (exit_tx, exit_rx) = oneshot::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            let (read, write) = tokio::io::split(server_io);
+            let code = runtime.block_on(policy_lsp::server::serve(read, write));
+            runtime.shutdown_background();
+            let _ = exit_tx.send(code);
+        });
+        let (read, mut write) = tokio::io::split(client_io);
+        let (out, mut out_rx) = mpsc::unbounded_channel::<Value>();
+        let (in_tx, incoming) = mpsc::unbounded_channel();
+        // Writer: frames every outgoing message.
+        tokio::spawn(async move {
+            while let Some(message) = out_rx.recv().await {
+                let body = message.to_string();
+                let frame = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+                if write.write_all(frame.as_bytes()).await.is_err() {
+                    return;
+                }
+            }
+        });
+        // Reader: drains the server all the time, answers its requests.
+        let answer = out.downgrade();
+        tokio::spawn(async move {
+            let mut read = BufReader::new(read);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    match read.read_line(&mut line).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(_) => {}
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = n.parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; length.expect("Content-Length")];
+                if read.read_exact(&mut body).await.is_err() {
+                    return;
+                }
+                let message: Value = serde_json::from_slice(&body).expect("JSON from the server");
+                if message.get("method").is_some() && message.get("id").is_some() {
+                    let id = message["id"].clone();
+                    if let Some(answer) = answer.upgrade() {
+                        let _ = answer.send(json!({ "jsonrpc": "2.0", "id": id, "result": null }));
+                    }
+                }
+                if in_tx.send(message).is_err() {
+                    return;
+                }
+            }
+        });
+        Client {
+            out,
+            incoming,
+            backlog: VecDeque::new(),
+            next_id: 1,
+            exited: Some(exit_rx),
+            encoding: Encoding::Utf16,
+        }
+    }
+
+    async fn send(&mut self, message: Value) {
+        self.out.send(message).expect("writer alive");
+    }
+
+    async fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }))
+            .await;
+    }
+
+    /// Sends a request and waits for its response (the whole response object).
+    async fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }))
+            .await;
+        self.next(|m| m.get("method").is_none() && m["id"] == json!(id))
+            .await
+    }
+
+    /// The next message from the server that satisfies `wanted`, from the backlog first;
+    /// everything else read meanwhile goes to the backlog.
+    async fn next(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.backlog.iter().position(&wanted) {
+            return self.backlog.remove(i).unwrap();
+        }
+        loop {
+            let message = tokio::time::timeout(TIMEOUT, self.incoming.recv())
+                .await
+                .expect("timed out waiting for the server")
+                .expect("server closed the connection");
+            if wanted(&message) {
+                return message;
+            }
+            self.backlog.push_back(message);
+        }
+    }
+
+    /// Every message that arrives within `wait`.
+    async fn collect_for(&mut self, wait: Duration) -> Vec<Value> {
+        let mut all: Vec<Value> = self.backlog.drain(..).collect();
+        let deadline = tokio::time::Instant::now() + wait;
+        while let Ok(Some(message)) = tokio::time::timeout_at(deadline, self.incoming.recv()).await
+        {
+            all.push(message);
+        }
+        all
+    }
+
+    async fn diagnostics_for(&mut self, uri: &str, version: Option<i64>) -> Value {
+        let uri = uri.to_owned();
+        self.next(move |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri.as_str()
+                && version.map_or(true, |v| m["params"]["version"] == v)
+        })
+        .await["params"]
+            .clone()
+    }
+
+    async fn open(&mut self, uri: &str, language: &str, version: i64, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": {
+                "uri": uri, "languageId": language, "version": version, "text": text } }),
+        )
+        .await;
+    }
+
+    async fn server_text(&mut self, uri: &str) -> Value {
+        self.request(
+            "policyLsp/documentText",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .await["result"]
+            .clone()
+    }
+
+    async fn shutdown_and_exit(mut self) -> ExitCode {
+        let response = self.request("shutdown", Value::Null).await;
+        assert!(response.get("error").is_none(), "{response}");
+        self.notify("exit", Value::Null).await;
+        self.exit_code().await
+    }
+
+    async fn exit_code(&mut self) -> ExitCode {
+        let exited = self.exited.take().unwrap();
+        tokio::time::timeout(TIMEOUT, exited)
+            .await
+            .expect("server did not exit")
+            .expect("server thread died")
+    }
+
+    /// An LSP position for byte `offset` of `text`, in the negotiated encoding.
+    fn position(&self, text: &str, offset: usize) -> Value {
+        let p = LineIndex::new(text).position(text, offset, self.encoding);
+        json!({ "line": p.line, "character": p.column })
+    }
+
+    fn range(&self, text: &str, range: std::ops::Range<usize>) -> Value {
+        json!({ "start": self.position(text, range.start), "end": self.position(text, range.end) })
+    }
+}
+
+/// Applies protocol text edits to `text` (positions in `encoding`).
+fn apply_edits(text: &str, edits: &[Value], encoding: Encoding) -> String {
+    let lines = LineIndex::new(text);
+    let offset = |p: &Value| {
+        let position = Position {
+            line: p["line"].as_u64().unwrap() as u32,
+            column: p["character"].as_u64().unwrap() as u32,
+        };
+        lines.offset(text, position, encoding)
+    };
+    let mut byte_edits: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    byte_edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_owned();
+    for (start, end, new) in byte_edits {
+        out.replace_range(start..end, &new);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn initialize_negotiates_the_position_encoding() {
+    let cases: [(Option<Vec<&'static str>>, &str); 6] = [
+        (None, "utf-16"),
+        (Some(vec![]), "utf-16"),
+        (Some(vec!["utf-16"]), "utf-16"),
+        (Some(vec!["utf-16", "utf-8"]), "utf-8"),
+        (Some(vec!["utf-32", "utf-16"]), "utf-16"),
+        (Some(vec!["utf-32"]), "utf-32"),
+    ];
+    for (encodings, expected) in cases {
+        let caps = Caps {
+            encodings: encodings.clone(),
+            ..Caps::default()
+        };
+        let (client, result) = Client::start(caps).await;
+        let capabilities = &result["capabilities"];
+        assert_eq!(capabilities["positionEncoding"], expected, "{encodings:?}");
+        assert_eq!(result["serverInfo"]["name"], "policy-lsp");
+        assert_eq!(result["serverInfo"]["version"], env!("CARGO_PKG_VERSION"));
+        // Incremental sync, open/close and save.
+        assert_eq!(capabilities["textDocumentSync"]["change"], 2);
+        assert_eq!(capabilities["textDocumentSync"]["openClose"], true);
+        // Push client: no pull provider.
+        assert!(capabilities.get("diagnosticProvider").is_none());
+        assert!(capabilities["documentSymbolProvider"].is_object());
+        assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+    }
+}
+
+/// A draft with Korean, emoji and CRLF, and what the library finds in it.
+const DRAFT: &str = "# 정책 😀 초안\r\n\r\n## 배경 Background\r\n\r\nThe clusters?concentrated in 2023 grew \"fast.\r\n\r\n### 😀 Details\r\n\r\nMinister Kim said: \"We will double it.\" 한국어 text â€™ here.\r\n\r\n## Next steps\r\n\r\nDone.\r\n";
+
+fn expected_diagnostics(client: &Client, text: &str, kind: DocumentKind) -> Vec<Value> {
+    let analysis = analyze(text, kind, &Config::default());
+    analysis
+        .diagnostics
+        .iter()
+        .map(|d| {
+            json!({
+                "code": d.rule,
+                "message": d.message,
+                "range": client.range(text, d.range.clone()),
+            })
+        })
+        .collect()
+}
+
+fn essentials(published: &Value) -> Vec<Value> {
+    published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            assert_eq!(d["source"], "policy-lsp");
+            let href = d["codeDescription"]["href"].as_str().unwrap();
+            assert!(
+                href.ends_with(&format!("#{}", d["code"].as_str().unwrap())),
+                "{href}"
+            );
+            assert!(d["severity"].as_u64().is_some_and(|s| (1..=4).contains(&s)));
+            json!({ "code": d["code"], "message": d["message"], "range": d["range"] })
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn did_open_publishes_diagnostics_in_each_encoding() {
+    for encodings in [vec!["utf-16"], vec!["utf-8"], vec!["utf-32"]] {
+        let caps = Caps {
+            encodings: Some(encodings),
+            ..Caps::default()
+        };
+        let (mut client, _) = Client::start(caps).await;
+        let uri = file_uri("open.md");
+        client.open(&uri, "markdown", 3, DRAFT).await;
+        let published = client.diagnostics_for(&uri, Some(3)).await;
+        let expected = expected_diagnostics(&client, DRAFT, DocumentKind::Markdown);
+        assert_eq!(essentials(&published), expected);
+        assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+    }
+}
+
+/// Hundreds of single-character edits sent as fast as possible, inserts and deletes among
+/// Korean, emoji and CRLF: the server's text must end up exactly the client's.
+async fn rapid_edits(encoding: &'static str) {
+    let caps = Caps {
+        encodings: Some(vec![encoding]),
+        ..Caps::default()
+    };
+    let (mut client, _) = Client::start(caps).await;
+    let uri = file_uri("rapid.txt");
+    let mut text = String::from("시작 😀\r\n");
+    client.open(&uri, "plaintext", 0, &text).await;
+    let pieces = ["a", "한", "😀", "\r\n", " ", "\"", "?", "é"];
+    let mut version = 0;
+    for i in 0..600usize {
+        version += 1;
+        // Mostly type at the end; every seventh edit deletes the character before a point
+        // in the middle; every fifth inserts there.
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let (range, new) = if i % 7 == 6 && chars.len() > 4 {
+            // A CRLF goes as a whole: no LSP position lies between its CR and LF.
+            let (at, ch) = chars[chars.len() / 2];
+            match ch {
+                '\r' => (at..at + 2, ""),
+                '\n' => (at - 1..at + 1, ""),
+                _ => (at..at + ch.len_utf8(), ""),
+            }
+        } else if i % 5 == 4 {
+            let (at, ch) = chars[chars.len() / 3];
+            let at = if ch == '\n' { at - 1 } else { at };
+            (at..at, pieces[i % pieces.len()])
+        } else {
+            (text.len()..text.len(), pieces[i % pieces.len()])
+        };
+        let lsp_range = client.range(&text, range.clone());
+        text.replace_range(range, new);
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({
+                    "textDocument": { "uri": uri, "version": version },
+                    "contentChanges": [{ "range": lsp_range, "text": new }],
+                }),
+            )
+            .await;
+    }
+    let server = client.server_text(&uri).await;
+    assert_eq!(server["version"], version);
+    assert_eq!(server["text"].as_str().unwrap(), text);
+    // Publications arrive in increasing versions, the last one for the last version.
+    let mut versions = Vec::new();
+    let last = loop {
+        let published = client.diagnostics_for(&uri, None).await;
+        versions.push(published["version"].as_i64().unwrap());
+        if versions.last() == Some(&version) {
+            break published;
+        }
+    };
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    let expected = expected_diagnostics(&client, &text, DocumentKind::PlainText);
+    assert_eq!(essentials(&last), expected);
+    assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rapid_edits_apply_in_order_utf16() {
+    rapid_edits("utf-16").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rapid_edits_apply_in_order_utf8() {
+    rapid_edits("utf-8").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn published_versions_never_go_backwards() {
+    let (mut client, _) = Client::start(Caps::default()).await;
+    let uri = file_uri("burst.md");
+    client.open(&uri, "markdown", 1, DRAFT).await;
+    let mut text = DRAFT.to_owned();
+    for version in 2..=300 {
+        let end = client.position(&text, text.len());
+        text.push('x');
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({
+                    "textDocument": { "uri": uri, "version": version },
+                    "contentChanges": [{ "range": { "start": end, "end": end }, "text": "x" }],
+                }),
+            )
+            .await;
+    }
+    // Every publication in arrival order, until version 300 and a little after.
+    let mut versions = Vec::new();
+    while versions.last() != Some(&300) {
+        let published = client.diagnostics_for(&uri, None).await;
+        versions.push(published["version"].as_i64().unwrap());
+    }
+    for message in client.collect_for(Duration::from_millis(300)).await {
+        if message["method"] == "textDocument/publishDiagnostics" {
+            versions.push(message["params"]["version"].as_i64().unwrap());
+        }
+    }
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    assert_eq!(versions.last(), Some(&300));
+    // Coalescing: far fewer analyses published than edits sent.
+    eprintln!("{} publications for 300 versions", versions.len());
+    assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pull_diagnostics_answer_unchanged_until_the_text_changes() {
+    let caps = Caps {
+        pull: true,
+        ..Caps::default()
+    };
+    let (mut client, result) = Client::start(caps).await;
+    let provider = &result["capabilities"]["diagnosticProvider"];
+    assert_eq!(provider["interFileDependencies"], false);
+    let uri = file_uri("pull.md");
+    client.open(&uri, "markdown", 1, DRAFT).await;
+    let params = |previous: Option<&str>| json!({ "textDocument": { "uri": file_uri("pull.md") }, "previousResultId": previous });
+    let first = client
+        .request("textDocument/diagnostic", params(None))
+        .await["result"]
+        .clone();
+    assert_eq!(first["kind"], "full");
+    let id = first["resultId"].as_str().unwrap().to_owned();
+    let expected = expected_diagnostics(&client, DRAFT, DocumentKind::Markdown);
+    let items: Vec<Value> = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| json!({ "code": d["code"], "message": d["message"], "range": d["range"] }))
+        .collect();
+    assert_eq!(items, expected);
+
+    let second = client
+        .request("textDocument/diagnostic", params(Some(&id)))
+        .await["result"]
+        .clone();
+    assert_eq!(second, json!({ "kind": "unchanged", "resultId": id }));
+
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": 2 },
+                "contentChanges": [{ "text": "# New\r\n\r\nText 😀.\r\n" }],
+            }),
+        )
+        .await;
+    let third = client
+        .request("textDocument/diagnostic", params(Some(&id)))
+        .await["result"]
+        .clone();
+    assert_eq!(third["kind"], "full");
+    assert_ne!(third["resultId"].as_str().unwrap(), id);
+
+    // Unknown documents: an empty full report.
+    let unknown = client
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": file_uri("nope.md") } }),
+        )
+        .await["result"]
+        .clone();
+    assert_eq!(unknown["kind"], "full");
+    assert_eq!(unknown["items"], json!([]));
+
+    // Pull clients get no pushed diagnostics.
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .await;
+    let pushed = client
+        .collect_for(Duration::from_millis(300))
+        .await
+        .into_iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .count();
+    assert_eq!(pushed, 0);
+    assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn did_close_clears_diagnostics() {
+    let (mut client, _) = Client::start(Caps::default()).await;
+    let uri = file_uri("close.md");
+    client.open(&uri, "markdown", 1, DRAFT).await;
+    client.diagnostics_for(&uri, Some(1)).await;
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .await;
+    let cleared = client.diagnostics_for(&uri, None).await;
+    assert_eq!(cleared["diagnostics"], json!([]));
+    assert!(cleared.get("version").is_none());
+    // The server no longer knows the document.
+    assert_eq!(client.server_text(&uri).await, Value::Null);
+    assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+}
+
+/// Every fix the library offers for `text` comes back as a quick fix whose edit, applied by
+/// the client, yields exactly the library's fixed text.
+async fn code_actions_round_trip(caps: Caps) {
+    let (mut client, _) = Client::start(caps.clone()).await;
+    let uri = file_uri("fix.md");
+    client.open(&uri, "markdown", 5, DRAFT).await;
+    let analysis = analyze(DRAFT, DocumentKind::Markdown, &Config::default());
+    let fixable: Vec<_> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.fix.is_some())
+        .collect();
+    if fixable.is_empty() {
+        eprintln!("note: the rules offer no fix for the test draft yet; only the empty case runs");
+    }
+    for d in fixable {
+        let fix = d.fix.as_ref().unwrap();
+        let mut expected = DRAFT.to_owned();
+        let mut edits = fix.edits.clone();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+        for e in edits {
+            expected.replace_range(e.range.clone(), &e.replacement);
+        }
+        let range = client.range(DRAFT, d.range.clone());
+        let actions = client
+            .request(
+                "textDocument/codeAction",
+                json!({
+                    "textDocument": { "uri": uri },
+                    "range": range,
+                    "context": { "diagnostics": [] },
+                }),
+            )
+            .await["result"]
+            .clone();
+        let action = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["title"] == fix.title.as_str() && a["diagnostics"][0]["range"] == range)
+            .unwrap_or_else(|| panic!("no action `{}` in {actions}", fix.title));
+        assert_eq!(action["kind"], "quickfix");
+        let edits = if caps.document_changes {
+            let change = &action["edit"]["documentChanges"][0];
+            assert_eq!(change["textDocument"]["version"], 5);
+            change["edits"].clone()
+        } else {
+            action["edit"]["changes"][&uri].clone()
+        };
+        let applied = apply_edits(DRAFT, edits.as_array().unwrap(), client.encoding);
+        assert_eq!(applied, expected, "{}", fix.title);
+    }
+    // A range with no findings, and a filter that excludes quick fixes: nothing.
+    let quiet = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": client.range(DRAFT, DRAFT.len()..DRAFT.len()),
+                "context": { "diagnostics": [] },
+            }),
+        )
+        .await["result"]
+        .clone();
+    assert_eq!(quiet, json!([]));
+    let filtered = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": client.range(DRAFT, 0..DRAFT.len()),
+                "context": { "diagnostics": [], "only": ["source.organizeImports"] },
+            }),
+        )
+        .await["result"]
+        .clone();
+    assert_eq!(filtered, Value::Null);
+    assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn code_actions_apply_fixes_utf16() {
+    code_actions_round_trip(Caps::default()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn code_actions_apply_fixes_utf8_versioned() {
+    code_actions_round_trip(Caps {
+        encodings: Some(vec!["utf-8"]),
+        document_changes: true,
+        ..Caps::default()
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn document_symbols_follow_the_sections() {
+    let (mut client, _) = Client::start(Caps::default()).await;
+    let uri = file_uri("outline.md");
+    client.open(&uri, "markdown", 1, DRAFT).await;
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .await["result"]
+        .clone();
+    let analysis = analyze(DRAFT, DocumentKind::Markdown, &Config::default());
+    // Depth-first (name, depth), walked with an explicit stack.
+    let mut seen = Vec::new();
+    let mut stack: Vec<(&Value, usize)> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|s| (s, 0))
+        .collect();
+    while let Some((symbol, depth)) = stack.pop() {
+        let range = &symbol["range"];
+        let selection = &symbol["selectionRange"];
+        let key = |p: &Value| (p["line"].as_u64(), p["character"].as_u64());
+        assert!(key(&range["start"]) <= key(&selection["start"]), "{symbol}");
+        assert!(key(&selection["end"]) <= key(&range["end"]), "{symbol}");
+        assert!(symbol["detail"].as_str().unwrap().contains("word"));
+        seen.push((symbol["name"].as_str().unwrap().to_owned(), depth));
+        if let Some(children) = symbol["children"].as_array() {
+            stack.extend(children.iter().rev().map(|c| (c, depth + 1)));
+        }
+    }
+    assert_eq!(seen.len(), analysis.document.sections.len());
+    if analysis.document.sections.is_empty() {
+        eprintln!("note: the analysis finds no sections yet; the outline is empty");
+    } else {
+        let expected = [
+            ("정책 😀 초안", 0),
+            ("배경 Background", 1),
+            ("😀 Details", 2),
+            ("Next steps", 1),
+        ];
+        let expected: Vec<_> = expected.iter().map(|(n, d)| (n.to_string(), *d)).collect();
+        assert_eq!(seen, expected);
+        let title = &symbols[0];
+        assert_eq!(
+            title["selectionRange"]["start"],
+            json!({ "line": 0, "character": 2 })
+        );
+        // UTF-16: "정책 😀 초안" is 8 units.
+        assert_eq!(
+            title["selectionRange"]["end"],
+            json!({ "line": 0, "character": 10 })
+        );
+        let folds = client
+            .request(
+                "textDocument/foldingRange",
+                json!({ "textDocument": { "uri": uri } }),
+            )
+            .await["result"]
+            .clone();
+        assert!(folds
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["startLine"] == 0));
+    }
+    assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_never_kills_the_server() {
+    let mut client = Client::spawn();
+    // Before `initialize`: the error the specification names.
+    let early = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": file_uri("x.md") } }),
+        )
+        .await;
+    assert_eq!(early["error"]["code"], -32002);
+    drop(client);
+
+    let (mut client, _) = Client::start(Caps::default()).await;
+    let uri = file_uri("robust.txt");
+    // Unknown documents: empty answers, changes ignored.
+    let unknown = json!({ "textDocument": { "uri": uri } });
+    for method in ["textDocument/documentSymbol", "textDocument/foldingRange"] {
+        assert_eq!(
+            client.request(method, unknown.clone()).await["result"],
+            Value::Null
+        );
+    }
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": 1 },
+                    "contentChanges": [{ "text": "x" }] }),
+        )
+        .await;
+    // An empty document, then edits far out of range, inside a surrogate pair and a CRLF.
+    client.open(&uri, "plaintext", 1, "").await;
+    let edits = [
+        (
+            json!({ "start": { "line": 99, "character": 99 }, "end": { "line": 99, "character": 99 } }),
+            "😀\r\n",
+        ),
+        (
+            json!({ "start": { "line": 0, "character": 1 }, "end": { "line": 0, "character": 1 } }),
+            "a",
+        ),
+        (
+            json!({ "start": { "line": 0, "character": 999 }, "end": { "line": 0, "character": 0 } }),
+            "b",
+        ),
+        (
+            json!({ "start": { "line": 4000000000u32, "character": 4000000000u32 }, "end": { "line": 0, "character": 0 } }),
+            "",
+        ),
+    ];
+    for (version, (range, new)) in edits.iter().enumerate() {
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({ "textDocument": { "uri": uri, "version": version + 2 },
+                        "contentChanges": [{ "range": range, "text": new }] }),
+            )
+            .await;
+    }
+    // "" → "😀\r\n" (past the end: appended) → "a😀\r\n" (inside the pair: before it)
+    // → "b\r\n" (a reversed range, its start clamped before the CRLF) → "" (from the
+    // end of the document back to its start).
+    let text = client.server_text(&uri).await;
+    assert_eq!(text["text"], "");
+    assert_eq!(text["version"], 5);
+    // Garbage params: an error for the request, the server lives on.
+    let bad = client
+        .request("textDocument/documentSymbol", json!({ "nonsense": true }))
+        .await;
+    assert!(bad.get("error").is_some());
+    assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_5_mib_single_line_is_served() {
+    let (mut client, _) = Client::start(Caps::default()).await;
+    let uri = file_uri("long.txt");
+    let unit = "가나다 😀 \"quote clusters?concentrated ";
+    let long = unit.repeat((5 << 20) / unit.len());
+    let started = std::time::Instant::now();
+    client.open(&uri, "plaintext", 1, &long).await;
+    client.diagnostics_for(&uri, Some(1)).await;
+    // An edit at the far end of the line, then the outline and folds.
+    let end = client.position(&long, long.len());
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": 2 },
+                    "contentChanges": [{ "range": { "start": end, "end": end }, "text": "끝" }] }),
+        )
+        .await;
+    client.diagnostics_for(&uri, Some(2)).await;
+    let unknown = json!({ "textDocument": { "uri": uri } });
+    client
+        .request("textDocument/documentSymbol", unknown.clone())
+        .await;
+    client.request("textDocument/foldingRange", unknown).await;
+    eprintln!("5 MiB line: {:?}", started.elapsed());
+    assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_without_shutdown_is_an_error() {
+    let (mut client, _) = Client::start(Caps::default()).await;
+    client.notify("exit", Value::Null).await;
+    assert_eq!(client.exit_code().await, ExitCode::from(1));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_after_shutdown_are_refused() {
+    let (mut client, _) = Client::start(Caps::default()).await;
+    assert!(client
+        .request("shutdown", Value::Null)
+        .await
+        .get("error")
+        .is_none());
+    let late = client
+        .request(
+            "textDocument/foldingRange",
+            json!({ "textDocument": { "uri": file_uri("a.md") } }),
+        )
+        .await;
+    assert_eq!(late["error"]["code"], -32600);
+    client.notify("exit", Value::Null).await;
+    assert_eq!(client.exit_code().await, ExitCode::SUCCESS);
+}
+
+fn write_config(dir: &Path, text: &str) {
+    std::fs::write(dir.join("policy-lsp.toml"), text).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_broken_config_is_reported_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "[[[ this is not toml");
+    let caps = Caps {
+        root: Some(dir.path().to_path_buf()),
+        watch: true,
+        ..Caps::default()
+    };
+    let (mut client, _) = Client::start(caps).await;
+    let shown = client.next(|m| m["method"] == "window/showMessage").await;
+    assert_eq!(shown["params"]["type"], 1);
+    assert!(shown["params"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("policy-lsp.toml"));
+    // The watcher is registered dynamically.
+    let registration = client
+        .next(|m| m["method"] == "client/registerCapability")
+        .await;
+    assert_eq!(
+        registration["params"]["registrations"][0]["method"],
+        "workspace/didChangeWatchedFiles"
+    );
+    // Still serving.
+    let uri = file_uri("after-config.md");
+    client.open(&uri, "markdown", 1, DRAFT).await;
+    client.diagnostics_for(&uri, Some(1)).await;
+    // A change to the (still broken) file is reported again, the last good one kept.
+    let config_uri = format!("file://{}/policy-lsp.toml", dir.path().display());
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": config_uri, "type": 2 }] }),
+        )
+        .await;
+    let again = client.next(|m| m["method"] == "window/showMessage").await;
+    assert!(again["params"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("last good"));
+    assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+}
