@@ -80,6 +80,9 @@ pub struct Config {
     pub glossary: BTreeMap<String, String>,
     /// Glossary files, relative to the configuration file.
     pub glossary_files: Vec<String>,
+    /// The entries of `glossary_files`, once a front end has read them
+    /// (`crate::workspace::load_glossary_files`); empty after [`Config::parse`].
+    pub glossary_file_terms: Vec<crate::glossary::workspace::GlossaryEntry>,
     /// Globs of drafts to check (empty: every draft).
     pub include: Vec<String>,
     /// Globs of drafts to skip.
@@ -105,13 +108,11 @@ impl Config {
 
     /// The configuration reference (this module's documentation), as Markdown.
     pub fn reference() -> String {
-        include_str!("config.rs")
-            .lines()
-            .map_while(|l| l.strip_prefix("//!"))
-            .map(|l| l.strip_prefix(' ').unwrap_or(l))
-            .skip_while(|l| !l.starts_with("# "))
-            .collect::<Vec<_>>()
-            .join("\n")
+        let doc = rules::module_doc(include_str!("config.rs"));
+        match doc.find("# Configuration reference") {
+            Some(start) => doc[start..].to_owned(),
+            None => doc,
+        }
     }
 }
 
@@ -245,6 +246,7 @@ impl Config {
                 .into_iter()
                 .map(Spanned::into_inner)
                 .collect(),
+            glossary_file_terms: Vec::new(),
             include: include.into_iter().map(Spanned::into_inner).collect(),
             exclude: exclude.into_iter().map(Spanned::into_inner).collect(),
         })
@@ -557,6 +559,7 @@ mod tests {
             speech_verbs,
             glossary,
             glossary_files,
+            glossary_file_terms: _, // filled by the front ends, not the file
             include,
             exclude,
         } = &config;

@@ -138,3 +138,27 @@ fn the_table_parser_reads_names_and_severities() {
     assert!(readme_rules("no markers").is_err());
     assert!(readme_rules("<!-- rules:end -->\n<!-- rules:start -->\n").is_err());
 }
+
+/// The README's configuration reference is `Config::reference()` without its heading, so
+/// the parser's documentation and the README cannot drift apart.
+#[test]
+fn readme_configuration_reference_matches_the_parser() {
+    let start = marker_line(README, "<!-- config:start").expect("config start marker");
+    let end = marker_line(README, "<!-- config:end").expect("config end marker");
+    let in_readme: Vec<&str> = README
+        .lines()
+        .skip(start + 1)
+        .take(end - start - 1)
+        .collect();
+    let reference = policy_lsp::config::Config::reference();
+    let expected: Vec<&str> = reference
+        .lines()
+        .skip(1)
+        .skip_while(|l| l.is_empty())
+        .collect();
+    assert_eq!(
+        in_readme.join("\n").trim(),
+        expected.join("\n").trim(),
+        "README.md's configuration section differs from src/config.rs's reference; copy it over"
+    );
+}

@@ -100,7 +100,11 @@ struct Candidate {
 
 #[derive(Clone, Debug, PartialEq)]
 enum Reading {
+    /// A year, date, time, ordinal, numbering or footnote marker.
     NotFigure,
+    /// Part of a name or reference: `Article 12`, `§ 105`, `G20`. A list goes on naming
+    /// (`Chapters 21, 22 and 29`).
+    Name,
     Figure(Option<Unit>),
     /// The start of a range with no unit of its own: it has the unit of its end.
     SharesNextUnit,
@@ -114,7 +118,7 @@ fn resolve(candidates: &[Candidate], block: usize, figures: &mut Vec<Figure>) {
     let mut next: Option<(Option<Unit>, f64)> = None;
     for candidate in candidates.iter().rev() {
         let unit = match &candidate.reading {
-            Reading::NotFigure => None,
+            Reading::NotFigure | Reading::Name => None,
             Reading::Figure(unit) => Some(unit.clone()),
             Reading::SharesNextUnit => next.as_ref().map(|(unit, _)| unit.clone()),
         };
@@ -283,6 +287,15 @@ enum Joint {
     NotFigure(usize),
 }
 
+/// How a number is joined to the one before it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Link {
+    /// `5 to 10`, `5–10`, `2015 and 2023`.
+    Range,
+    /// `21, 22`, `8, 9 and 301`.
+    List,
+}
+
 /// Reads one block's prose.
 struct Scanner<'a> {
     text: &'a str,
@@ -295,11 +308,13 @@ struct Scanner<'a> {
 /// What stands before a number.
 enum Before {
     Nothing,
-    /// A currency symbol or code: `$685`, `US$ 5`, `KRW 3.4 trillion`.
-    Currency(Range<usize>),
-    /// A name, date, rank or footnote the number belongs to: `Article 12`, `G20`,
-    /// `April 23`, `top 10`, `word.3`.
+    /// A currency symbol or code (`$685`, `US$ 5`, `KRW 3.4 trillion`), or an age
+    /// (`aged 65`, `the age of 13`).
+    Unit(Range<usize>, UnitKind),
+    /// A month (`April 23`) or punctuation glued on (a footnote marker `word.3`, `1/2`).
     NotFigure,
+    /// A name, reference or rank the number belongs to: `Article 12`, `G20`, `top 10`.
+    Name,
 }
 
 impl Scanner<'_> {
@@ -319,52 +334,68 @@ impl Scanner<'_> {
     fn read(&self, start: usize, out: &mut Vec<Candidate>) -> usize {
         let number = Number::parse(self.text, start);
         if self.is_numbering(&number) {
-            return self.skip(&number, out);
+            return self.skip(&number, Reading::NotFigure, out);
         }
-        let before = self.before(&number);
         let sign = if self.is_negative(&number) { -1.0 } else { 1.0 };
+        let unit_before = match self.before(&number) {
+            Before::Nothing => None,
+            Before::Unit(range, kind) => Some(self.unit(range, kind)),
+            Before::NotFigure => return self.skip(&number, Reading::NotFigure, out),
+            Before::Name => return self.skip(&number, Reading::Name, out),
+        };
         match self.joint(&number) {
             Joint::None => {}
             Joint::NotFigure(end) => {
-                out.push(self.not_figure(start..end));
+                out.push(self.not_figure(start..end, Reading::NotFigure));
                 return end;
             }
             Joint::Range(second) => {
-                let reading = match before {
-                    Before::NotFigure => return self.skip(&number, out),
-                    Before::Currency(range) => Reading::Figure(Some(self.unit(range, UnitKind::Currency))),
-                    Before::Nothing => Reading::SharesNextUnit,
-                };
                 out.push(Candidate {
                     range: self.abs(start..number.end),
                     number: sign * number.value,
                     scale: 1.0,
-                    reading,
+                    reading: unit_before.map_or(Reading::SharesNextUnit, |unit| {
+                        Reading::Figure(Some(unit))
+                    }),
                     opens_range: true,
                 });
                 return second;
             }
         }
-        let currency = match before {
-            Before::NotFigure => return self.skip(&number, out),
-            Before::Currency(range) => Some(self.unit(range, UnitKind::Currency)),
-            Before::Nothing => None,
-        };
         let joined = self.joined_to_previous(&number, out);
-        if joined.is_some_and(|previous| previous.reading == Reading::NotFigure) {
-            // `between 2015 and 2023`, `Articles 6 and 9`, `23 and 24 April`.
-            return self.skip(&number, out);
+        match joined {
+            // `April 23 and 24`, `May 3–5`: days after a day.
+            Some((previous, Link::Range))
+                if previous.reading == Reading::NotFigure
+                    && previous.range.len() <= 2
+                    && number.is_day() =>
+            {
+                return self.skip(&number, Reading::NotFigure, out)
+            }
+            // `Articles 6 and 9`, `Chapters 21, 22 and 29`.
+            Some((previous, _)) if previous.reading == Reading::Name => {
+                return self.skip(&number, Reading::Name, out)
+            }
+            _ => {}
         }
-        let (end, scale, reading) = self.after(&number, currency.is_some());
-        let reading = match (reading, currency) {
-            (Reading::NotFigure, _) => return self.skip(&number, out),
-            (_, Some(currency)) => Reading::Figure(Some(currency)),
-            // `$5 to 10 million`: the end borrows the start's currency.
-            (Reading::Figure(None), None) => Reading::Figure(joined.and_then(lent_currency)),
+        let currency_before = unit_before
+            .as_ref()
+            .is_some_and(|unit| unit.kind == UnitKind::Currency);
+        let (end, scale, reading) = self.after(&number, currency_before);
+        let reading = match (reading, unit_before) {
+            (reading @ (Reading::NotFigure | Reading::Name), _) => {
+                return self.skip(&number, reading, out)
+            }
+            (_, Some(unit)) => Reading::Figure(Some(unit)),
+            // `$5 to 10 million`, `aged 18 to 34`: the end borrows the start's unit.
+            (Reading::Figure(None), None) => Reading::Figure(match joined {
+                Some((previous, Link::Range)) => lent_unit(previous),
+                _ => None,
+            }),
             (reading, None) => reading,
         };
         if number.is_year_like() && scale == 1.0 && !has_explicit_unit(&reading) {
-            return self.skip(&number, out);
+            return self.skip(&number, Reading::NotFigure, out);
         }
         let opens_range = reading == Reading::SharesNextUnit
             || (matches!(&reading, Reading::Figure(Some(_))) && self.connector_follows(end));
@@ -378,19 +409,19 @@ impl Scanner<'_> {
         end
     }
 
-    /// Pushes the number at `number` as not a figure and skips the token it is part of.
-    fn skip(&self, number: &Number, out: &mut Vec<Candidate>) -> usize {
+    /// Pushes `number`, with the token it is part of, as not a figure; returns its end.
+    fn skip(&self, number: &Number, reading: Reading, out: &mut Vec<Candidate>) -> usize {
         let end = token_end(self.text, number.end);
-        out.push(self.not_figure(number.start..number.end));
+        out.push(self.not_figure(number.start..end, reading));
         end
     }
 
-    fn not_figure(&self, range: Range<usize>) -> Candidate {
+    fn not_figure(&self, range: Range<usize>, reading: Reading) -> Candidate {
         Candidate {
             range: self.abs(range),
             number: 0.0,
             scale: 1.0,
-            reading: Reading::NotFigure,
+            reading,
             opens_range: false,
         }
     }
@@ -406,25 +437,29 @@ impl Scanner<'_> {
         }
     }
 
-    /// List or heading numbering: `1.`, `2)`, `3:` opening a line, or a number opening a
-    /// heading (`1.1 Scope`, also a short title line not yet known to be a heading).
+    /// List or heading numbering: `1.`, `2)`, `3b)` opening a line, or a number opening
+    /// a heading (`1.1 Scope`, `1A. Payments`, also a short title line not yet known to be
+    /// a heading).
     fn is_numbering(&self, number: &Number) -> bool {
         let text = self.text;
         let line_start = skip_spaces_back(text, number.start);
         if !matches!(char_before(text, line_start), None | Some('\n' | '\r')) {
             return false;
         }
-        match char_at(text, number.end) {
-            Some('.' | ')' | ':') => {
-                char_at(text, number.end + 1).map_or(true, char::is_whitespace)
-            }
+        if self.is_heading && line_start == 0 {
+            return true;
+        }
+        let lettered = text.as_bytes().get(number.end).is_some_and(u8::is_ascii_alphabetic)
+            && matches!(text.as_bytes().get(number.end + 1), Some(b'.' | b')'));
+        let mark = number.end + usize::from(lettered);
+        match char_at(text, mark) {
+            Some('.' | ')' | ':') => char_at(text, mark + 1).map_or(true, char::is_whitespace),
             Some(c) if c.is_whitespace() => {
                 let next = skip_spaces(text, number.end);
                 char_at(text, next).is_some_and(char::is_uppercase)
-                    && (self.is_heading || is_title_line(&text[number.end..]))
+                    && is_title_line(&text[number.end..])
             }
-            None => self.is_heading,
-            Some(_) => false,
+            _ => false,
         }
     }
 
@@ -447,13 +482,13 @@ impl Scanner<'_> {
             // `FY2024`, `G20`, `제1조` name things; `USD5m` is money.
             let word = letters_back(text, start);
             return if self.is_currency_code(&text[word.clone()]) {
-                Before::Currency(word)
+                Before::Unit(word, UnitKind::Currency)
             } else {
-                Before::NotFigure
+                Before::Name
             };
         }
         if is_currency_symbol(glued) {
-            return Before::Currency(symbol_range(text, start));
+            return Before::Unit(symbol_range(text, start), UnitKind::Currency);
         }
         match glued {
             '-' | '−' | '–' | '—' => {
@@ -465,21 +500,23 @@ impl Scanner<'_> {
                         if char_before(text, letters.start).is_some_and(|c| c.is_ascii_digit()) {
                             Before::Nothing
                         } else {
-                            Before::NotFigure
+                            Before::Name
                         }
                     }
                     _ => Before::Nothing,
                 }
             }
-            // Footnote markers (`word.3`, `“…”12`), fractions, ratios and references.
-            '#' | '§' | '¶' | '№' | '.' | ',' | ';' | ':' | ')' | ']' | '}' | '”' | '’' | '/'
-            | '\\' | '=' | '^' | '@' | '&' | '_' | '|' | '*' => Before::NotFigure,
+            c if is_reference_mark(c) => Before::Name,
+            // Footnote markers (`word.3`, `“…”12`), fractions and ratios.
+            '.' | ',' | ';' | ':' | ')' | ']' | '}' | '”' | '’' | '/' | '\\' | '=' | '^' | '@'
+            | '&' | '_' | '|' | '*' => Before::NotFigure,
             _ => Before::Nothing,
         }
     }
 
-    /// The word before a number, with space between: a currency code, a naming word
-    /// (`Article`, `No.`, `top`), a month (`April 23`) or a name (`Industry 4.0`).
+    /// What stands before a number, with space between: a currency (`$ 5`, `KRW 3.4`), an
+    /// age (`aged 65`), a reference mark (`§ 105`), a naming word (`Article`, `No.`,
+    /// `top`), a month (`April 23`) or a name (`Industry 4.0`, `U.S.C. 3506`).
     fn word_before(&self, number: &Number) -> Before {
         let text = self.text;
         let end = skip_spaces_back(text, number.start);
@@ -487,10 +524,13 @@ impl Scanner<'_> {
             return Before::Nothing;
         };
         if is_currency_symbol(previous) {
-            return Before::Currency(symbol_range(text, end));
+            return Before::Unit(symbol_range(text, end), UnitKind::Currency);
+        }
+        if is_reference_mark(previous) {
+            return Before::Name;
         }
         if let Some(range) = self.configured_currency_before(end) {
-            return Before::Currency(range);
+            return Before::Unit(range, UnitKind::Currency);
         }
         let dotted = previous == '.';
         let word_end = if dotted { end - 1 } else { end };
@@ -500,26 +540,47 @@ impl Scanner<'_> {
         }
         let word = &text[range.clone()];
         if !dotted && self.is_currency_code(word) {
-            return Before::Currency(range);
+            return Before::Unit(range, UnitKind::Currency);
         }
         let mut buf = [0; WORD_BUF];
         let lower = ascii_lower(word, &mut buf).unwrap_or_default();
-        let names = is_naming_word(lower)
+        if !dotted {
+            if let Some(start) = self.age_before(lower, range.start) {
+                return Before::Unit(start..range.end, UnitKind::Measure);
+            }
+        }
+        // `U.S.C. 3506`, `C.F.R. 200`: a dotted initialism before a number cites a code.
+        let initialism = dotted
+            && word.len() == 1
+            && word.bytes().all(|b| b.is_ascii_uppercase())
+            && char_before(text, range.start) == Some('.');
+        if is_naming_word(lower)
             || dotted && is_naming_abbreviation(lower)
-            || is_month(word) && number.is_day()
-            || !dotted && is_name_like(word, lower) && self.mid_sentence(range.start);
-        if names {
+            || initialism
+            || !dotted && is_name_like(word, lower)
+        {
+            Before::Name
+        } else if is_month(word) && number.is_day() {
             Before::NotFigure
         } else {
             Before::Nothing
         }
     }
 
-    /// Whether the word starting at `at` follows other words of its sentence (so a capital
-    /// letter marks a name, not the sentence's start).
-    fn mid_sentence(&self, at: usize) -> bool {
-        char_before(self.text, skip_spaces_back(self.text, at))
-            .is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | ')' | '%'))
+    /// `aged 65`, `ages 15`, `the age of 13`: where the words giving the age start.
+    fn age_before(&self, word: &str, word_start: usize) -> Option<usize> {
+        match word {
+            "aged" | "age" | "ages" => Some(word_start),
+            "of" => {
+                let end = skip_spaces_back(self.text, word_start);
+                let age = letters_back(self.text, end);
+                let mut buf = [0; WORD_BUF];
+                ascii_lower(&self.text[age.clone()], &mut buf)
+                    .is_some_and(|w| matches!(w, "age" | "ages"))
+                    .then_some(age.start)
+            }
+            _ => None,
+        }
     }
 
     fn joint(&self, number: &Number) -> Joint {
@@ -558,20 +619,28 @@ impl Scanner<'_> {
         }
     }
 
-    /// The candidate just before `number` when only a range connector stands between them
-    /// (`2015 and 2023`, `$5 to 10 million`).
+    /// The candidate just before `number` when only a range connector (`2015 and 2023`,
+    /// `$5 to 10 million`) or a list comma (`21, 22`) stands between them.
     fn joined_to_previous<'c>(
         &self,
         number: &Number,
         out: &'c [Candidate],
-    ) -> Option<&'c Candidate> {
+    ) -> Option<(&'c Candidate, Link)> {
         let previous = out.last()?;
         let gap_start = previous.range.end.checked_sub(self.base)?;
         let gap = self.text.get(gap_start..number.start)?.trim();
+        let (listed, gap) = match gap.strip_prefix(',') {
+            Some(rest) => (true, rest.trim_start()),
+            None => (false, gap),
+        };
         let mut buf = [0; WORD_BUF];
         let connects = gap.chars().count() == 1 && gap.chars().all(is_dash)
             || ascii_lower(gap, &mut buf).is_some_and(is_connector);
-        connects.then_some(previous)
+        match (listed, connects || gap.is_empty()) {
+            (true, true) => Some((previous, Link::List)),
+            (false, true) if connects => Some((previous, Link::Range)),
+            _ => None,
+        }
     }
 
     /// Whether `to 10`, `– 10` or `and 10` follows `at`.
@@ -608,7 +677,10 @@ impl Scanner<'_> {
                 let word = &text[suffix.clone()];
                 let mut buf = [0; WORD_BUF];
                 let lower = ascii_lower(word, &mut buf).unwrap_or_default();
-                if let Some(factor) = glued_scale(word) {
+                // A glued `b` is a billion only after a currency: `$5b`, but `section 6b`.
+                let scale_word = glued_scale(word)
+                    .filter(|_| currency_before || !matches!(word, "b" | "B"));
+                if let Some(factor) = scale_word {
                     scale = factor;
                     end = suffix.end;
                     if word == "m" && !currency_before {
@@ -617,24 +689,31 @@ impl Scanner<'_> {
                 } else if is_ordinal_suffix(lower) || word == "s" || is_time_of_day(lower) {
                     // `5th`, `1990s`, `9am`.
                     return (end, 1.0, Reading::NotFigure);
-                } else if let Some(kind) = self.glued_unit_kind(word) {
+                } else if let Some(kind) = self.glued_unit_kind(word).filter(|_| !is_capital(word)) {
                     return (end, 1.0, Reading::Figure(Some(self.unit(suffix, kind))));
                 } else {
-                    // `5G`, `3D`: names.
-                    return (end, 1.0, Reading::NotFigure);
+                    // `5G`, `3D`, `6b`: names.
+                    return (end, 1.0, Reading::Name);
                 }
             }
             Some(c) if is_hangul(c) => return self.after_korean(number),
-            // `(1)` enumerates, `[1]` cites.
+            // `(1)` and `1)` enumerate, `[1]` cites.
             Some(')')
-                if char_before(text, number.start) == Some('(')
-                    && number.plain
-                    && number.value < 100.0 =>
+                if number.plain
+                    && number.value < 100.0
+                    && (char_before(text, number.start) == Some('(')
+                        || !inside_brackets(text, number.start)) =>
             {
                 return (end, 1.0, Reading::NotFigure)
             }
             Some(']') if char_before(text, number.start) == Some('[') => {
                 return (end, 1.0, Reading::NotFigure)
+            }
+            // File names, paths and addresses: `12_1.html`, `5.pdf`, `3/appendix`.
+            Some('_' | '.' | '/' | '\\' | '@')
+                if char_at(text, end + 1).is_some_and(char::is_alphanumeric) =>
+            {
+                return (end, 1.0, Reading::Name)
             }
             _ => {}
         }
@@ -776,7 +855,9 @@ impl Scanner<'_> {
         }
         // Capitals make an acronym, never a function word: `300 US firms`, `41 IT staff`.
         if !is_all_caps(word) {
-            if is_connector(lower) && starts_number(text, skip_spaces(text, range.end)) {
+            if is_connector(lower) && starts_number(text, skip_spaces(text, range.end))
+                || self.is_ratio(lower, range.end)
+            {
                 return Reading::SharesNextUnit;
             }
             if lower == "of" {
@@ -791,16 +872,33 @@ impl Scanner<'_> {
         self.counted_noun(at)
     }
 
+    /// `1 in 4`, `9 of 14`, `3 out of 5` (the word after the first number is `word`,
+    /// ending at `word_end`): both count what follows the second. A year after `in`
+    /// (`rose 6.5 in 2023`) is no ratio.
+    fn is_ratio(&self, word: &str, word_end: usize) -> bool {
+        let text = self.text;
+        let next = skip_spaces(text, word_end);
+        let second = match word {
+            "in" | "of" => next,
+            "out" if text[next..].starts_with("of ") => skip_spaces(text, next + 2),
+            _ => return false,
+        };
+        text.as_bytes().get(second).is_some_and(u8::is_ascii_digit)
+            && !Number::parse(text, second).is_year_like()
+    }
+
     /// `per cent`, `percentage points`, `basis points`: where the phrase ends.
     fn percentage_phrase(&self, first: &str, first_end: usize) -> Option<usize> {
+        if !matches!(first, "per" | "percentage" | "basis") {
+            return None;
+        }
         let next = skip_spaces(self.text, first_end);
         let end = word_end(self.text, next);
         let mut buf = [0; WORD_BUF];
         let second = ascii_lower(&self.text[next..end], &mut buf)?;
         let phrase = match first {
             "per" => second == "cent",
-            "percentage" | "basis" => matches!(second, "point" | "points"),
-            _ => false,
+            _ => matches!(second, "point" | "points"),
         };
         phrase.then_some(end)
     }
@@ -921,14 +1019,11 @@ fn has_explicit_unit(reading: &Reading) -> bool {
     matches!(reading, Reading::Figure(Some(unit)) if matches!(unit.kind, UnitKind::Currency | UnitKind::Percentage | UnitKind::Measure))
 }
 
-/// The currency a range's start lends its end: `$5 to 10 million`.
-fn lent_currency(start: &Candidate) -> Option<Unit> {
+/// The unit a range's start lends its end when the unit stands before the start:
+/// `$5 to 10 million`, `aged 18 to 34`.
+fn lent_unit(start: &Candidate) -> Option<Unit> {
     match &start.reading {
-        Reading::Figure(Some(unit))
-            if unit.kind == UnitKind::Currency && unit.range.end <= start.range.start =>
-        {
-            Some(unit.clone())
-        }
+        Reading::Figure(Some(unit)) if unit.range.end <= start.range.start => Some(unit.clone()),
         _ => None,
     }
 }
@@ -1021,8 +1116,10 @@ fn suffix_end(text: &str, at: usize) -> usize {
 }
 
 /// End of the token a number is part of: letters, digits and inner joiners
-/// (`044-200-1234`, `2024-318`, `1.1.1`, `5th`).
+/// (`044-200-1234`, `2024-318`, `1.1.1`, `5th`), and subdivisions in brackets
+/// (`3504(d)(1)`).
 fn token_end(text: &str, at: usize) -> usize {
+    const LONGEST_SUBDIVISION: usize = 4;
     let mut end = at;
     let mut chars = text[at..].char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -1030,6 +1127,19 @@ fn token_end(text: &str, at: usize) -> usize {
             && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric());
         if c.is_alphanumeric() || joins {
             end = at + i + c.len_utf8();
+        } else if c == '(' && end == at + i {
+            let inner = text[end + 1..]
+                .bytes()
+                .take_while(u8::is_ascii_alphanumeric)
+                .count();
+            if !(1..=LONGEST_SUBDIVISION).contains(&inner)
+                || text.as_bytes().get(end + 1 + inner) != Some(&b')')
+            {
+                break;
+            }
+            end += inner + 2;
+            // The bracket's contents are consumed; move the iterator past them.
+            while chars.next_if(|(j, _)| at + j < end).is_some() {}
         } else {
             break;
         }
@@ -1042,6 +1152,21 @@ fn hangul_end(text: &str, at: usize) -> usize {
         .char_indices()
         .find(|(_, c)| !is_hangul(*c))
         .map_or(text.len(), |(i, _)| at + i)
+}
+
+/// Whether `at` is inside brackets opened earlier on its line: `(total 300)`.
+fn inside_brackets(text: &str, at: usize) -> bool {
+    let mut depth = 0_usize;
+    for c in text[..at].chars().rev() {
+        match c {
+            '\n' | '\r' => break,
+            ')' => depth += 1,
+            '(' if depth == 0 => return true,
+            '(' => depth -= 1,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Whether the `len` bytes at the start of `rest` end a word there.
@@ -1071,6 +1196,11 @@ fn symbol_range(text: &str, end: usize) -> Range<usize> {
     start - letters..end
 }
 
+/// Marks that make the next number a reference: `§ 105`, `#5`, `№ 3`.
+fn is_reference_mark(c: char) -> bool {
+    matches!(c, '§' | '¶' | '#' | '№')
+}
+
 fn is_dash(c: char) -> bool {
     matches!(c, '-' | '–' | '—' | '~' | '〜')
 }
@@ -1083,13 +1213,20 @@ fn is_currency_symbol(c: char) -> bool {
     matches!(c, '$' | '¢' | '£' | '¤' | '¥' | '৳' | '฿' | '\u{20A0}'..='\u{20C0}' | '﹩' | '＄' | '￠' | '￡' | '￥' | '￦')
 }
 
+/// One capital letter: glued to a number it labels (`1A`, `Route 5B`) rather than
+/// measures.
+fn is_capital(word: &str) -> bool {
+    word.len() == 1 && word.bytes().all(|b| b.is_ascii_uppercase())
+}
+
 /// Capitals only, two or more: an acronym or code.
 fn is_all_caps(word: &str) -> bool {
     word.len() >= 2 && word.bytes().all(|b| b.is_ascii_uppercase())
 }
 
-/// A capitalised word (or acronym) that is not a function word or adverb: before a
-/// number, inside a sentence, it names something (`Industry 4.0`, `Phase 2`, `SDG 7`).
+/// A capitalised word (or acronym) that is not a function word or adverb: right before
+/// a number it names something (`Industry 4.0`, `Windows 11`, `SDG 7`). An imperative
+/// (`Hire 300 nurses`) reads the same; its number almost always counts a noun anyway.
 fn is_name_like(word: &str, lower: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
         && !is_function_word(lower)
@@ -1152,35 +1289,15 @@ fn is_time_of_day(word: &str) -> bool {
     )
 }
 
-/// A month name, capitalised (`May`, not the verb `may`), or its abbreviation.
+/// Month names, capitalised (`May`, not the verb `may`), and their abbreviations.
+const MONTHS: &[&str] = &[
+    "Apr", "April", "Aug", "August", "Dec", "December", "Feb", "February", "Jan", "January",
+    "Jul", "July", "Jun", "June", "Mar", "March", "May", "Nov", "November", "Oct", "October",
+    "Sep", "Sept", "September",
+];
+
 fn is_month(word: &str) -> bool {
-    matches!(
-        word,
-        "January"
-            | "February"
-            | "March"
-            | "April"
-            | "May"
-            | "June"
-            | "July"
-            | "August"
-            | "September"
-            | "October"
-            | "November"
-            | "December"
-            | "Jan"
-            | "Feb"
-            | "Mar"
-            | "Apr"
-            | "Jun"
-            | "Jul"
-            | "Aug"
-            | "Sep"
-            | "Sept"
-            | "Oct"
-            | "Nov"
-            | "Dec"
-    )
+    listed(MONTHS, word)
 }
 
 fn is_percent_word(word: &str) -> bool {
@@ -1190,52 +1307,17 @@ fn is_percent_word(word: &str) -> bool {
     )
 }
 
+/// Currency names, lower-cased and singular.
+const CURRENCY_NAMES: &[&str] = &[
+    "baht", "cedi", "cent", "dinar", "dirham", "dollar", "dong", "euro", "forint", "franc",
+    "krona", "krone", "kroner", "kronor", "kwacha", "lira", "naira", "pence", "penny", "peso",
+    "pound", "rand", "renminbi", "rial", "ringgit", "riyal", "rouble", "ruble", "rupee",
+    "rupiah", "shekel", "shilling", "sterling", "taka", "won", "yen", "yuan", "zloty",
+];
+
 /// Currency names, lower-cased, singular or plural.
 fn is_currency_name(word: &str) -> bool {
-    let singular = word.strip_suffix('s').unwrap_or(word);
-    [word, singular].iter().any(|w| {
-        matches!(
-            *w,
-            "won"
-                | "dollar"
-                | "euro"
-                | "yen"
-                | "yuan"
-                | "renminbi"
-                | "pound"
-                | "sterling"
-                | "franc"
-                | "rupee"
-                | "peso"
-                | "ruble"
-                | "rouble"
-                | "rand"
-                | "lira"
-                | "dinar"
-                | "dirham"
-                | "riyal"
-                | "rial"
-                | "ringgit"
-                | "baht"
-                | "dong"
-                | "rupiah"
-                | "krona"
-                | "kronor"
-                | "krone"
-                | "kroner"
-                | "zloty"
-                | "forint"
-                | "shekel"
-                | "naira"
-                | "cedi"
-                | "shilling"
-                | "kwacha"
-                | "taka"
-                | "cent"
-                | "pence"
-                | "penny"
-        )
-    })
+    listed_singular_or_plural(CURRENCY_NAMES, word)
 }
 
 /// Active ISO 4217 codes, sorted (test and placeholder codes left out).
@@ -1257,82 +1339,89 @@ const ISO_CURRENCIES: &[&str] = &[
 ];
 
 fn is_iso_currency(word: &str) -> bool {
-    word.len() == 3 && ISO_CURRENCIES.binary_search(&word).is_ok()
+    word.len() == 3 && listed(ISO_CURRENCIES, word)
 }
 
-/// Unit symbols, case-sensitive: `MW` is megawatts, `mW` milliwatts.
-fn is_measure_symbol(word: &str) -> bool {
-    matches!(
-        word,
-        "mm" | "cm" | "m" | "km" | "nm" | "μm" | "µm" | "ft" | "yd" | "mi"
-            | "m2" | "m3" | "km2" | "cm2" | "m²" | "m³" | "km²" | "cm²" | "ft²" | "ha" | "sq"
-            | "mg" | "g" | "kg" | "t" | "kt" | "Mt" | "Gt" | "lb" | "lbs" | "oz"
-            | "tCO2" | "tCO2e" | "MtCO2e" | "GtCO2e" | "CO2e"
-            | "ml" | "mL" | "l" | "L" | "kl" | "ML" | "GL" | "gal" | "bbl"
-            | "W" | "kW" | "MW" | "GW" | "TW" | "Wh" | "kWh" | "MWh" | "GWh" | "TWh"
-            | "Wp" | "kWp" | "MWp" | "GWp" | "V" | "kV" | "mV" | "A" | "mA" | "kA"
-            | "Hz" | "kHz" | "MHz" | "GHz" | "J" | "kJ" | "MJ" | "GJ" | "TJ" | "PJ" | "EJ"
-            | "cal" | "kcal" | "Pa" | "hPa" | "kPa" | "MPa" | "bar" | "mbar" | "dB"
-            | "ppm" | "ppb" | "kB" | "KB" | "MB" | "GB" | "TB" | "PB"
-            | "kbps" | "Mbps" | "Gbps" | "ms" | "min" | "h" | "hr" | "yr" | "yrs" | "wk" | "wks"
-            | "mph" | "kph" | "rpm" | "TEU" | "toe" | "ktoe" | "Mtoe" | "boe" | "x"
-    )
+/// Whether a sorted vocabulary holds `word`.
+fn listed(vocabulary: &[&str], word: &str) -> bool {
+    vocabulary.binary_search(&word).is_ok()
 }
+
+/// Whether a sorted vocabulary of singulars holds `word` or its singular (`-s`, `-es`).
+/// Irregular plurals are listed themselves.
+fn listed_singular_or_plural(vocabulary: &[&str], word: &str) -> bool {
+    let singular = word.strip_suffix('s');
+    listed(vocabulary, word)
+        || singular.is_some_and(|w| listed(vocabulary, w))
+        || singular
+            .and_then(|w| w.strip_suffix('e'))
+            .is_some_and(|w| listed(vocabulary, w))
+}
+
+/// Unit symbols, case-sensitive (`MW` is megawatts, `mW` milliwatts), sorted by byte.
+const MEASURE_SYMBOLS: &[&str] = &[
+    "A", "CO2e", "EJ", "GB", "GHz", "GJ", "GL", "GW", "GWh", "GWp", "Gbps", "Gt", "GtCO2e",
+    "Hz", "J", "KB", "L", "MB", "MHz", "MJ", "ML", "MPa", "MW", "MWh", "MWp", "Mbps", "Mt",
+    "MtCO2e", "Mtoe", "PB", "PJ", "Pa", "TB", "TEU", "TJ", "TW", "TWh", "V", "W", "Wh", "Wp",
+    "bar", "bbl", "boe", "cal", "cm", "cm2", "cm²", "dB", "ft", "ft²", "g", "gal", "h", "hPa",
+    "ha", "hr", "kA", "kB", "kHz", "kJ", "kPa", "kV", "kW", "kWh", "kWp", "kbps", "kcal", "kg",
+    "kl", "km", "km2", "km²", "kph", "kt", "ktoe", "l", "lb", "lbs", "m", "m2", "m3", "mA",
+    "mL", "mV", "mbar", "mg", "mi", "min", "ml", "mm", "mph", "ms", "m²", "m³", "nm", "oz",
+    "ppb", "ppm", "rpm", "sq", "t", "tCO2", "tCO2e", "toe", "wk", "wks", "x", "yd", "yr", "yrs",
+    "µm", "μm",
+];
+
+fn is_measure_symbol(word: &str) -> bool {
+    listed(MEASURE_SYMBOLS, word)
+}
+
+/// Units of measure and time written as words, lower-cased and singular.
+const MEASURE_WORDS: &[&str] = &[
+    "acre", "amp", "ampere", "barrel", "bit", "byte", "calorie", "celsius", "centimeter",
+    "centimetre", "centuries", "century", "cubic", "day", "decade", "decibel", "degree",
+    "fahrenheit", "feet", "fold", "foot", "fortnight", "gallon", "gigabyte", "gigaton",
+    "gigawatt", "gigawatt-hour", "gram", "gramme", "hectare", "hour", "inch", "joule", "kelvin",
+    "kilo", "kilobyte", "kilocalorie", "kilogram", "kilometer", "kilometre", "kiloton",
+    "kilovolt", "kilowatt", "kilowatt-hour", "knot", "liter", "litre", "megabyte", "megaton",
+    "megawatt", "megawatt-hour", "meter", "metre", "mile", "millennia", "millennium",
+    "milliliter", "millilitre", "millimeter", "millimetre", "minute", "month", "ounce",
+    "pascal", "petabyte", "quarter", "second", "square", "terabyte", "terawatt",
+    "terawatt-hour", "time", "ton", "tonne", "volt", "watt", "watt-hour", "week", "yard",
+    "year",
+];
 
 /// Units of measure and time written as words, lower-cased, singular or plural.
 fn is_measure_word(word: &str) -> bool {
-    let singular = word.strip_suffix('s').unwrap_or(word);
-    [word, singular].iter().any(|w| {
-        matches!(
-            *w,
-            "metre" | "meter" | "kilometre" | "kilometer" | "centimetre" | "centimeter"
-                | "millimetre" | "millimeter" | "hectare" | "acre" | "square" | "cubic"
-                | "gram" | "gramme" | "kilogram" | "kilo" | "tonne" | "ton" | "kiloton"
-                | "megaton" | "gigaton" | "litre" | "liter" | "millilitre" | "milliliter"
-                | "gallon" | "barrel" | "watt" | "kilowatt" | "megawatt" | "gigawatt"
-                | "terawatt" | "watt-hour" | "kilowatt-hour" | "megawatt-hour"
-                | "gigawatt-hour" | "terawatt-hour" | "volt" | "kilovolt" | "amp"
-                | "ampere" | "joule" | "calorie" | "kilocalorie" | "degree" | "celsius"
-                | "fahrenheit" | "kelvin" | "pascal" | "decibel" | "byte" | "kilobyte"
-                | "megabyte" | "gigabyte" | "terabyte" | "petabyte" | "bit" | "mile" | "foot"
-                | "feet" | "inch" | "inche" | "yard" | "ounce" | "knot" | "second" | "minute"
-                | "hour" | "day" | "week" | "fortnight" | "month" | "quarter" | "year"
-                | "decade" | "century" | "centurie" | "millennium" | "millennia" | "time"
-                | "fold"
-        )
-    })
+    listed_singular_or_plural(MEASURE_WORDS, word)
 }
 
-/// Words after which a number names, numbers or ranks something, lower-cased:
-/// `Article 12`, `version 2.3`, `Phase 2`, `top 10`.
+/// Words after which a number names, numbers or ranks something, lower-cased and
+/// singular: `Article 12`, `version 2.3`, `Phase 2`, `top 10`.
+const NAMING_WORDS: &[&str] = &[
+    "amendment", "annex", "annexe", "appendices", "appendix", "article", "bottom", "bulletin",
+    "categories", "category", "chapter", "circular", "clause", "decree", "directive", "edition",
+    "figure", "floor", "goal", "grade", "indicator", "industry", "iso", "item", "law", "lesson",
+    "level", "memorandum", "model", "module", "notice", "objective", "option", "ordinance",
+    "page", "paragraph", "part", "phase", "pillar", "priority", "protocol", "question", "rank",
+    "ranked", "ranking", "regulation", "release", "resolution", "revision", "room", "round",
+    "route", "scenario", "schedule", "sdg", "section", "session", "stage", "statute", "step",
+    "subchapter", "subclause", "subparagraph", "subpart", "subsection", "target", "theme",
+    "tier", "title", "top", "type", "version", "volume", "wave", "web",
+];
+
 fn is_naming_word(word: &str) -> bool {
-    let singular = word.strip_suffix('s').unwrap_or(word);
-    [word, singular].iter().any(|w| {
-        matches!(
-            *w,
-            "article" | "section" | "chapter" | "part" | "annex" | "annexe" | "appendix"
-                | "appendice" | "schedule" | "clause" | "paragraph" | "subparagraph" | "item"
-                | "version" | "release" | "revision" | "phase" | "stage" | "step" | "tier"
-                | "level" | "grade" | "category" | "type" | "page" | "figure" | "volume"
-                | "room" | "floor" | "pillar" | "theme" | "goal" | "objective" | "priority"
-                | "law" | "decree" | "notice" | "regulation" | "directive" | "circular"
-                | "bulletin" | "memorandum" | "resolution" | "amendment" | "protocol"
-                | "edition" | "session" | "round" | "wave" | "module" | "lesson" | "question"
-                | "option" | "scenario" | "model" | "route" | "industry" | "web" | "sdg"
-                | "iso" | "top" | "bottom" | "rank" | "ranked" | "ranking"
-        )
-    })
+    listed_singular_or_plural(NAMING_WORDS, word)
 }
 
 /// Abbreviations that name with a following number only when written with their dot:
 /// `No. 5`, `p. 12`, `Art. 3`.
+const NAMING_ABBREVIATIONS: &[&str] = &[
+    "art", "arts", "ch", "chap", "cl", "fig", "figs", "no", "nos", "op", "p", "para", "paras",
+    "pp", "ref", "rev", "sec", "secs", "stat", "v", "ver", "vol", "vols",
+];
+
 fn is_naming_abbreviation(word: &str) -> bool {
-    matches!(
-        word,
-        "no" | "nos" | "p" | "pp" | "para" | "paras" | "art" | "arts" | "sec" | "secs"
-            | "fig" | "figs" | "vol" | "vols" | "ch" | "chap" | "ver" | "v" | "rev" | "op"
-            | "ref" | "cl"
-    )
+    listed(NAMING_ABBREVIATIONS, word)
 }
 
 /// Words that join the two ends of a range: `5 to 10`, `between 5 and 10`.
@@ -1340,52 +1429,181 @@ fn is_connector(word: &str) -> bool {
     matches!(word, "to" | "and" | "or" | "through" | "until" | "till")
 }
 
-/// Comparatives and adverbs that may stand between a number and what it counts
-/// (`54,000 more engineers`, `5 daily flights`) but count nothing on their own.
+/// Comparatives, adverbs and participles that may stand between a number and what it
+/// counts (`54,000 more engineers`, `5 daily flights`, `300 skilled workers`) but count
+/// nothing on their own (`300m pledged by 2027`, `the 40 remaining`).
 fn is_modifier(word: &str) -> bool {
-    matches!(word, "more" | "fewer" | "less" | "other") || word.len() > 4 && word.ends_with("ly")
-}
-
-/// Words that cannot be what a number counts: determiners, pronouns, prepositions,
-/// conjunctions, auxiliaries, and adverbs of time and degree. Lower-cased.
-fn is_function_word(word: &str) -> bool {
     matches!(
         word,
-        // determiners and pronouns
-        "a" | "an" | "the" | "this" | "that" | "these" | "those" | "each" | "every" | "any"
-            | "some" | "all" | "both" | "either" | "neither" | "no" | "another" | "such"
-            | "its" | "their" | "our" | "his" | "her" | "my" | "your" | "whose" | "what"
-            | "which" | "whatever" | "i" | "me" | "we" | "us" | "you" | "he" | "him" | "she"
-            | "it" | "they" | "them" | "who" | "whom" | "itself" | "themselves"
-            // prepositions
-            | "of" | "in" | "on" | "at" | "by" | "for" | "from" | "to" | "with" | "without"
-            | "within" | "into" | "onto" | "over" | "under" | "above" | "below" | "between"
-            | "among" | "amongst" | "through" | "throughout" | "during" | "before" | "after"
-            | "until" | "till" | "since" | "against" | "across" | "along" | "around"
-            | "about" | "per" | "via" | "versus" | "vs" | "toward" | "towards" | "upon"
-            | "beyond" | "despite" | "except" | "including" | "excluding" | "plus" | "minus"
-            | "like" | "unlike" | "regarding" | "concerning" | "following" | "past"
-            | "behind" | "beside" | "besides" | "near" | "off" | "out" | "up" | "down"
-            | "amid" | "outside" | "inside" | "than" | "as" | "onwards" | "ahead"
-            // conjunctions
-            | "and" | "or" | "but" | "nor" | "so" | "yet" | "if" | "when" | "whenever"
-            | "while" | "because" | "although" | "though" | "whereas" | "unless" | "whether"
-            | "where" | "wherever" | "once" | "then" | "thus" | "hence" | "therefore"
-            | "however"
-            // auxiliaries
-            | "is" | "are" | "was" | "were" | "be" | "been" | "being" | "will" | "would"
-            | "shall" | "should" | "can" | "could" | "may" | "might" | "must" | "has"
-            | "have" | "had" | "do" | "does" | "did" | "having"
-            // adverbs of time, place and degree
-            | "not" | "also" | "only" | "just" | "still" | "already" | "even" | "again"
-            | "too" | "very" | "respectively" | "alone" | "apiece" | "altogether" | "overall"
-            | "instead" | "ago" | "here" | "there" | "now" | "today" | "yesterday"
-            | "tomorrow" | "tonight" | "soon" | "later" | "earlier" | "last" | "next"
-            | "previous" | "coming" | "most" | "least" | "almost" | "else" | "ever"
-            | "never" | "always" | "often" | "sometimes" | "together" | "back" | "away"
-            | "well" | "rather" | "quite"
-            // weekdays
-            | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday"
-            | "sunday"
-    )
+        "more" | "fewer" | "less" | "other" | "spent" | "paid" | "sold" | "lent" | "given"
+            | "taken" | "made" | "built" | "held" | "kept"
+    ) || word.len() > 4 && word.ends_with("ly")
+        || word.len() > 4 && word.ends_with("ed")
+        || word.len() > 5 && word.ends_with("ing")
+}
+
+/// Words that cannot be what a number counts, lower-cased: determiners, pronouns,
+/// prepositions, conjunctions, auxiliaries, adverbs of time, place and degree, weekdays.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "about", "above", "across", "after", "again", "against", "ago", "ahead", "all",
+    "almost", "alone", "along", "already", "also", "although", "altogether", "always", "amid",
+    "among", "amongst", "an", "and", "another", "any", "apiece", "are", "around", "as", "at",
+    "away", "back", "be", "because", "been", "before", "behind", "being", "below", "beside",
+    "besides", "between", "beyond", "both", "but", "by", "can", "coming", "concerning", "could",
+    "despite", "did", "do", "does", "down", "during", "each", "earlier", "either", "else",
+    "even", "ever", "every", "except", "excluding", "following", "for", "friday", "from", "had",
+    "has", "have", "having", "he", "hence", "her", "here", "him", "his", "however", "i", "if",
+    "in", "including", "inside", "instead", "into", "is", "it", "its", "itself", "just", "last",
+    "later", "least", "like", "may", "me", "might", "minus", "monday", "most", "must", "my",
+    "near", "neither", "never", "next", "no", "nor", "not", "now", "of", "off", "often", "on",
+    "once", "only", "onto", "onwards", "or", "our", "out", "outside", "over", "overall", "past",
+    "per", "plus", "previous", "quite", "rather", "regarding", "respectively", "saturday",
+    "shall", "she", "should", "since", "so", "some", "sometimes", "soon", "still", "such",
+    "sunday", "than", "that", "the", "their", "them", "themselves", "then", "there",
+    "therefore", "these", "they", "this", "those", "though", "through", "throughout",
+    "thursday", "thus", "till", "to", "today", "together", "tomorrow", "tonight", "too",
+    "toward", "towards", "tuesday", "under", "unless", "unlike", "until", "up", "upon", "us",
+    "versus", "very", "via", "vs", "was", "we", "wednesday", "well", "were", "what", "whatever",
+    "when", "whenever", "where", "whereas", "wherever", "whether", "which", "while", "who",
+    "whom", "whose", "will", "with", "within", "without", "would", "yesterday", "yet", "you",
+    "your",
+];
+
+fn is_function_word(word: &str) -> bool {
+    listed(FUNCTION_WORDS, word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::DocumentKind;
+
+    /// Each figure of a plain-text draft: its text, value and unit text.
+    fn figures(text: &str) -> Vec<(String, f64, Option<String>)> {
+        let doc = Document::parse(text, DocumentKind::PlainText, &Config::default());
+        doc.figures
+            .iter()
+            .map(|f| {
+                let unit = f.unit.as_ref().map(|u| text[u.range.clone()].to_owned());
+                (text[f.range.clone()].to_owned(), f.value, unit)
+            })
+            .collect()
+    }
+
+    fn figure(text: &str, value: f64, unit: Option<&str>) -> (String, f64, Option<String>) {
+        (text.to_owned(), value, unit.map(str::to_owned))
+    }
+
+    #[test]
+    fn values_are_number_times_scale() {
+        assert_eq!(
+            figures("It cost $685 billion, or 890 trillion KRW, 1.2m pumps and 5,000억 원."),
+            [
+                figure("685 billion", 6.85e11, Some("$")),
+                figure("890 trillion", 8.9e14, Some("KRW")),
+                figure("1.2m", 1.2e6, Some("pumps")),
+                figure("5,000억", 5e11, Some("원")),
+            ]
+        );
+        assert_eq!(
+            figures("Margins fell to -1.5% and 30bn."),
+            [
+                figure("1.5", -1.5, Some("%")),
+                figure("30bn", 3e10, None)
+            ]
+        );
+    }
+
+    #[test]
+    fn units_of_each_kind() {
+        let doc = Document::parse(
+            "Pay ₩5 for 3 tonnes, 4% and 12 industries.",
+            DocumentKind::PlainText,
+            &Config::default(),
+        );
+        let kinds: Vec<_> = doc
+            .figures
+            .iter()
+            .map(|f| f.unit.as_ref().map(|u| u.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                Some(UnitKind::Currency),
+                Some(UnitKind::Measure),
+                Some(UnitKind::Percentage),
+                Some(UnitKind::Count)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_range_shares_its_ends_unit_and_scale() {
+        assert_eq!(
+            figures("About 1,800 to 1,900 domestic clusters and 1.2–1.5 trillion won."),
+            [
+                figure("1,800", 1800.0, Some("domestic clusters")),
+                figure("1,900", 1900.0, Some("domestic clusters")),
+                figure("1.2", 1.2e12, Some("won")),
+                figure("1.5 trillion", 1.5e12, Some("won")),
+            ]
+        );
+        assert_eq!(
+            figures("Grants of $5 to 10 million."),
+            [
+                figure("5", 5e6, Some("$")),
+                figure("10 million", 1e7, Some("$"))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bracketed_conversion_restates_the_figure_before() {
+        let text = "Exports reached $685 billion (approximately 890 trillion KRW) and 12 ships.";
+        let doc = Document::parse(text, DocumentKind::PlainText, &Config::default());
+        let restates: Vec<_> = doc.figures.iter().map(|f| f.restates).collect();
+        assert_eq!(restates, [None, Some(0), None]);
+        let rate = doc.figures[1].value / doc.figures[0].value;
+        assert!((rate - 1299.27).abs() < 0.01, "{rate}");
+    }
+
+    #[test]
+    fn not_figures_are_left_out() {
+        let text = "On 23 April 2024, Article 12 of Law 2013-45 (see 044-200-1234) met the G20 at 10:00 for the 5th time in the 1990s.";
+        assert_eq!(figures(text), []);
+    }
+
+    #[test]
+    fn table_cells_take_their_header_as_unit() {
+        let text = "| Region | Budget (KRW bn) |\n|---|---|\n| North | 450 |\n";
+        let doc = Document::parse(text, DocumentKind::Markdown, &Config::default());
+        let unit = doc.figures[0].unit.as_ref().expect("a unit");
+        assert_eq!(unit.kind, UnitKind::ColumnHeader);
+        assert_eq!(&text[unit.range.clone()], "Budget (KRW bn)");
+    }
+
+    #[test]
+    fn vocabularies_are_sorted_for_binary_search() {
+        for vocabulary in [
+            ISO_CURRENCIES,
+            CURRENCY_NAMES,
+            MEASURE_SYMBOLS,
+            MEASURE_WORDS,
+            NAMING_WORDS,
+            NAMING_ABBREVIATIONS,
+            FUNCTION_WORDS,
+            MONTHS,
+        ] {
+            for pair in vocabulary.windows(2) {
+                assert!(pair[0] < pair[1], "{} before {}", pair[0], pair[1]);
+            }
+        }
+    }
+
+    #[test]
+    fn every_vocabulary_word_fits_the_lowercasing_buffer() {
+        for word in FUNCTION_WORDS.iter().chain(MEASURE_WORDS).chain(NAMING_WORDS) {
+            assert!(word.len() <= WORD_BUF, "{word}");
+        }
+    }
 }

@@ -132,11 +132,10 @@ impl Builder<'_> {
                 self.flush();
                 self.containers.push(Container::Opaque);
             }
-            Tag::Link { link_type, .. }
-                if matches!(link_type, LinkType::Autolink | LinkType::Email) =>
-            {
-                self.containers.push(Container::Opaque)
-            }
+            Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            } => self.containers.push(Container::Opaque),
             Tag::List(_) | Tag::FootnoteDefinition(_) | Tag::DefinitionList => {
                 self.flush();
                 self.containers.push(Container::Other);
@@ -179,10 +178,8 @@ impl Builder<'_> {
                 self.flush();
                 self.containers.pop();
             }
-            TagEnd::Link => {
-                if self.containers.last() == Some(&Container::Opaque) {
-                    self.containers.pop();
-                }
+            TagEnd::Link if self.containers.last() == Some(&Container::Opaque) => {
+                self.containers.pop();
             }
             _ => {}
         }

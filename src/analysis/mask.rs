@@ -15,7 +15,7 @@ pub(crate) struct ProseMask {
 /// Bare URLs, `www.` hosts and e-mail addresses: never linted.
 static URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)\b(?:(?:https?|ftp)://|www\.)[^\s<>"'“”‘’()\[\]]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"#,
+        r#"(?i)(?-u:\b)(?:(?:https?|ftp)://|www\.)[^\s<>"'“”‘’()\[\]]+|(?-u:\b)[\w.+-]+@[\w-]+(?:\.[\w-]+)+"#,
     )
     .expect("URL pattern is valid")
 });

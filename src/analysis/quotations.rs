@@ -17,6 +17,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use super::document::Document;
+use super::text::floor_char_boundary;
 
 /// Speech or a quoted term (RULES.md §2, NOTES decision 4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,8 +214,18 @@ enum Setting {
     Named,
 }
 
+/// Quoted text longer than this (in bytes) is speech unless presented as a name: no title
+/// runs so long, and reading no further keeps nested quotations linear.
+const LONGEST_TERM: usize = 300;
+
 /// Speech or term, from the quoted words and their setting.
 fn classify(inner: &str, setting: Setting) -> QuotationKind {
+    if setting == Setting::Named {
+        return QuotationKind::Term;
+    }
+    if inner.len() > LONGEST_TERM {
+        return QuotationKind::Speech;
+    }
     let words: Vec<&str> = inner
         .split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
@@ -222,8 +233,7 @@ fn classify(inner: &str, setting: Setting) -> QuotationKind {
     let ends_like_speech = inner
         .trim_end()
         .ends_with(['.', '!', '?', ',', '。', '！', '？', '，']);
-    let title_case = words.len() >= 2 && is_title_case(&words);
-    if setting == Setting::Named || title_case {
+    if words.len() >= 2 && is_title_case(&words) {
         QuotationKind::Term
     } else if words.len() >= 5 || (ends_like_speech && setting == Setting::Free) {
         QuotationKind::Speech
@@ -254,6 +264,10 @@ const DEFINING_WORDS: &[&[&str]] = &[
 
 /// The setting of a quotation from the prose before and after it in its block.
 fn setting(before: &str, after: &str, verbs: &SpeechVerbs) -> Setting {
+    // A few words either side decide; looking no further keeps the pass linear.
+    const WINDOW: usize = 48;
+    let before = &before[floor_char_boundary(before, before.len().saturating_sub(WINDOW))..];
+    let after = &after[..floor_char_boundary(after, after.len().min(WINDOW))];
     let mut previous = before
         .rsplit(|c: char| !(c.is_alphanumeric() || c == '-'))
         .filter(|w| !w.is_empty())
@@ -444,16 +458,20 @@ fn pair(marks: Vec<Mark>) -> (Vec<(Mark, Mark)>, Vec<(Mark, MarkSide)>) {
             open.push(mark);
             continue;
         }
-        let Some(at) = open.iter().rposition(|m| m.family == mark.family) else {
+        if !can_close {
             strays.push((mark, MarkSide::Closing));
             continue;
-        };
+        }
+        let at = open
+            .iter()
+            .rposition(|m| m.family == mark.family)
+            .expect("open_count says one is open");
         // Marks opened inside the pair and never closed cross it: they are strays.
         for stray in open.drain(at + 1..) {
             open_count[stray.family as usize] -= 1;
             strays.push((stray, MarkSide::Opening));
         }
-        let opener = open.pop().expect("rposition found it");
+        let opener = open.pop().expect("the partner is on the stack");
         open_count[family] -= 1;
         pairs.push((opener, mark));
     }

@@ -61,8 +61,18 @@ pub struct TermIndex {
 
 impl TermIndex {
     pub fn build(doc: &Document) -> TermIndex {
+        Self::build_with(doc, &glossary_section_blocks(doc))
+    }
+
+    /// The index of a glossary file: every block may be an entry, headings or not.
+    pub fn build_glossary(doc: &Document) -> TermIndex {
+        let every_block: Vec<usize> = (0..doc.blocks.len()).collect();
+        Self::build_with(doc, &every_block)
+    }
+
+    /// `glossary_blocks` (sorted) are read as Definitions entries as well.
+    fn build_with(doc: &Document, glossary_blocks: &[usize]) -> TermIndex {
         let mut definitions = Vec::new();
-        let glossary_sections = glossary_section_blocks(doc);
         for (index, block) in doc.blocks.iter().enumerate() {
             if block.is_heading() {
                 continue;
@@ -70,7 +80,7 @@ impl TermIndex {
             let base = block.range.start;
             let prose = doc.prose(block.range.clone());
             let mut found = Vec::new();
-            if glossary_sections.contains(&index) {
+            if glossary_blocks.binary_search(&index).is_ok() {
                 glossary_entry(doc, index, &mut found);
             }
             means(prose, &mut found);
@@ -265,7 +275,7 @@ static BRACKETED_ACRONYM: LazyLock<Regex> = LazyLock::new(|| {
 
 /// An acronym followed by its long form in brackets: `MOEF (Ministry of …)`.
 static ACRONYM_THEN_LONG_FORM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b([A-Z][A-Z0-9&]*[A-Z][A-Z0-9]*s?)\s+\(([^()\n]{4,120})\)")
+    Regex::new(r"(?-u:\b)([A-Z][A-Z0-9&]*[A-Z][A-Z0-9]*s?)\s+\(([^()\n]{4,120})\)")
         .expect("reverse pattern is valid")
 });
 
@@ -435,9 +445,13 @@ fn appositives(prose: &str, out: &mut Vec<Definition>) {
     }
 }
 
-/// Headings that introduce a list of definitions.
+/// Headings that introduce a list of definitions: the word alone, perhaps numbered
+/// (`2. Definitions`, `Article 2 (Definitions)`, `제2조 (정의)`) — not `Terms and Conditions`.
 static GLOSSARY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:definitions?|glossary|terms|terminology|abbreviations|acronyms|정의|용어)\b|정의|용어").expect("glossary heading pattern is valid")
+    Regex::new(
+        r"(?i)^[\s\d.()\-—:]*(?:(?:article|section|part|annex|chapter)\s+[\dIVXivx]+\.?|[IVXivx]+\.|제\s*\d+\s*[조장절])?[\s\d.()\-—:]*\(?\s*(?:definitions?|glossary|(?:key\s+)?terms|terminology|(?:abbreviations|acronyms)(?:\s+and\s+(?:abbreviations|acronyms))?|정의|용어(?:의\s*정의)?)\s*\)?\s*$",
+    )
+    .expect("glossary heading pattern is valid")
 });
 
 /// Blocks inside sections whose heading is a glossary heading.
@@ -458,6 +472,8 @@ fn glossary_section_blocks(doc: &Document) -> Vec<usize> {
             out.push(index);
         }
     }
+    out.sort_unstable();
+    out.dedup();
     out
 }
 
@@ -534,7 +550,13 @@ mod tests {
             .terms
             .definitions
             .iter()
-            .map(|d| (d.term.clone(), text[d.definition_range.clone()].to_owned(), d.kind))
+            .map(|d| {
+                (
+                    d.term.clone(),
+                    text[d.definition_range.clone()].to_owned(),
+                    d.kind,
+                )
+            })
             .collect();
         (doc, found)
     }
@@ -567,10 +589,26 @@ mod tests {
             "The Ministry of Ocean Affairs (MOA) and the Harbour Safety Board (HSB) met. The KDX (Korea Data Exchange) opened. The National Port Authority (hereinafter \"the Authority\") agreed.\n",
             DocumentKind::PlainText,
         );
-        assert!(found.contains(&("MOA".into(), "Ministry of Ocean Affairs".into(), DefinitionKind::Expansion)));
-        assert!(found.contains(&("HSB".into(), "Harbour Safety Board".into(), DefinitionKind::Expansion)));
-        assert!(found.contains(&("KDX".into(), "Korea Data Exchange".into(), DefinitionKind::Expansion)));
-        assert!(found.contains(&("the Authority".into(), "The National Port Authority".into(), DefinitionKind::Hereinafter)));
+        assert!(found.contains(&(
+            "MOA".into(),
+            "Ministry of Ocean Affairs".into(),
+            DefinitionKind::Expansion
+        )));
+        assert!(found.contains(&(
+            "HSB".into(),
+            "Harbour Safety Board".into(),
+            DefinitionKind::Expansion
+        )));
+        assert!(found.contains(&(
+            "KDX".into(),
+            "Korea Data Exchange".into(),
+            DefinitionKind::Expansion
+        )));
+        assert!(found.contains(&(
+            "the Authority".into(),
+            "The National Port Authority".into(),
+            DefinitionKind::Hereinafter
+        )));
         assert!(doc.terms.expansion("moa").is_some());
         assert!(doc.terms.expansion("XYZ").is_none());
     }
@@ -582,16 +620,48 @@ mod tests {
             DocumentKind::PlainText,
         );
         let terms: Vec<_> = found.iter().map(|f| (f.0.as_str(), f.2)).collect();
-        assert_eq!(terms, [("hubs", DefinitionKind::Appositive), ("corridors", DefinitionKind::Appositive)]);
+        assert_eq!(
+            terms,
+            [
+                ("hubs", DefinitionKind::Appositive),
+                ("corridors", DefinitionKind::Appositive)
+            ]
+        );
         assert_eq!(doc.terms.lookup("Hub").count(), 1);
         assert_eq!(doc.terms.lookup("corridor's").count(), 1);
+    }
+
+    #[test]
+    fn glossary_headings_are_the_word_alone() {
+        for heading in [
+            "Definitions",
+            "2. Definitions",
+            "Article 2 (Definitions)",
+            "제2조 (정의)",
+            "Glossary",
+            "Key terms",
+            "Abbreviations and acronyms",
+        ] {
+            assert!(GLOSSARY_HEADING.is_match(heading), "{heading}");
+        }
+        for heading in [
+            "Terms and Conditions",
+            "Definitions of success",
+            "Budget terms of reference",
+        ] {
+            assert!(!GLOSSARY_HEADING.is_match(heading), "{heading}");
+        }
     }
 
     #[test]
     fn glossary_section_entries() {
         let text = "# Plan\n\n## Definitions\n\n**Anchor firm**: a company that locates research in a hub.\n\n- Matching ratio — the share paid by the region.\n\n| Term | Meaning |\n|---|---|\n| Hub | a place where firms meet |\n\n## Targets\n\nNote: this is not an entry.\n";
         let (_, found) = index(text, DocumentKind::Markdown);
-        let entries: Vec<_> = found.iter().filter(|f| f.2 == DefinitionKind::GlossaryEntry).map(|f| (f.0.as_str(), f.1.as_str())).collect();
+        let entries: Vec<_> = found
+            .iter()
+            .filter(|f| f.2 == DefinitionKind::GlossaryEntry)
+            .map(|f| (f.0.as_str(), f.1.as_str()))
+            .collect();
         assert_eq!(
             entries,
             [

@@ -25,12 +25,39 @@ pub struct Position {
     pub column: u32,
 }
 
-/// Start offsets of every line of a text.
+/// Start offsets of every line of a text, plus column checkpoints inside long non-ASCII
+/// lines so that converting any offset costs at most [`CHECKPOINT_BYTES`] of counting,
+/// however long the line (a 5 MiB single-line draft stays linear overall).
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
     /// Byte offset where each line starts; always begins with 0.
     line_starts: Vec<usize>,
     len: usize,
+    /// Every column is a byte count: no checkpoints needed.
+    ascii: bool,
+    /// Sorted by offset; inside lines longer than [`CHECKPOINT_BYTES`] of non-ASCII text.
+    checkpoints: Vec<Checkpoint>,
+}
+
+/// Bytes between two checkpoints of a long line.
+const CHECKPOINT_BYTES: usize = 1024;
+
+/// A char boundary inside a long line and its column there in UTF-16 and in characters.
+#[derive(Clone, Copy, Debug, Default)]
+struct Checkpoint {
+    offset: usize,
+    utf16: usize,
+    chars: usize,
+}
+
+impl Checkpoint {
+    fn column(&self, line_start: usize, encoding: Encoding) -> usize {
+        match encoding {
+            Encoding::Utf8 => self.offset - line_start,
+            Encoding::Utf16 => self.utf16,
+            Encoding::Utf32 => self.chars,
+        }
+    }
 }
 
 impl LineIndex {
@@ -48,10 +75,26 @@ impl LineIndex {
             line_starts.push(next);
             i = next;
         }
+        let ascii = text.is_ascii();
+        let checkpoints = if ascii {
+            Vec::new()
+        } else {
+            long_line_checkpoints(text, &line_starts)
+        };
         LineIndex {
             line_starts,
             len: text.len(),
+            ascii,
+            checkpoints,
         }
+    }
+
+    /// The last checkpoint at or before `offset` on the line starting at `line_start`.
+    fn checkpoint_before(&self, line_start: usize, offset: usize) -> Option<&Checkpoint> {
+        let i = self.checkpoints.partition_point(|c| c.offset <= offset);
+        self.checkpoints[..i]
+            .last()
+            .filter(|c| c.offset >= line_start)
     }
 
     pub fn line_count(&self) -> usize {
@@ -83,10 +126,19 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.line_starts[line];
-        let prefix = &text[start..offset];
+        if self.ascii {
+            return Position {
+                line: line as u32,
+                column: (offset - start) as u32,
+            };
+        }
+        let (from, base) = match self.checkpoint_before(start, offset) {
+            Some(c) => (c.offset, c.column(start, encoding)),
+            None => (start, 0),
+        };
         Position {
             line: line as u32,
-            column: column_width(prefix, encoding) as u32,
+            column: (base + column_width(&text[from..offset], encoding)) as u32,
         }
     }
 
@@ -97,20 +149,65 @@ impl LineIndex {
         let Some(range) = self.line_range(text, position.line as usize) else {
             return text.len();
         };
-        let line = &text[range.clone()];
         let wanted = position.column as usize;
-        let mut seen = 0;
-        for (i, ch) in line.char_indices() {
+        if self.ascii {
+            return (range.start + wanted).min(range.end);
+        }
+        // Start from the last checkpoint of this line whose column is not past `wanted`.
+        let line_checkpoints = {
+            let first = self.checkpoints.partition_point(|c| c.offset < range.start);
+            let end = self.checkpoints.partition_point(|c| c.offset < range.end);
+            &self.checkpoints[first..end]
+        };
+        let i = line_checkpoints.partition_point(|c| c.column(range.start, encoding) <= wanted);
+        let (from, mut seen) = match i.checked_sub(1).map(|i| &line_checkpoints[i]) {
+            Some(c) => (c.offset, c.column(range.start, encoding)),
+            None => (range.start, 0),
+        };
+        for (i, ch) in text[from..range.end].char_indices() {
             if seen >= wanted {
-                return range.start + i;
+                return from + i;
             }
             seen += char_width(ch, encoding);
             if seen > wanted {
-                return range.start + i;
+                return from + i;
             }
         }
         range.end
     }
+}
+
+/// Checkpoints every [`CHECKPOINT_BYTES`] inside the lines longer than that.
+fn long_line_checkpoints(text: &str, line_starts: &[usize]) -> Vec<Checkpoint> {
+    let mut checkpoints = Vec::new();
+    let line_ends = line_starts
+        .iter()
+        .skip(1)
+        .copied()
+        .chain(std::iter::once(text.len()));
+    for (&start, end) in line_starts.iter().zip(line_ends) {
+        if end - start <= CHECKPOINT_BYTES {
+            continue;
+        }
+        let mut at = Checkpoint {
+            offset: start,
+            ..Checkpoint::default()
+        };
+        loop {
+            let next = floor_char_boundary(text, at.offset + CHECKPOINT_BYTES);
+            if next >= end || next <= at.offset {
+                break;
+            }
+            let chunk = &text[at.offset..next];
+            at = Checkpoint {
+                offset: next,
+                utf16: at.utf16 + column_width(chunk, Encoding::Utf16),
+                chars: at.chars + column_width(chunk, Encoding::Utf32),
+            };
+            checkpoints.push(at);
+        }
+    }
+    checkpoints
 }
 
 /// The width of `text` in `encoding` units.
@@ -166,6 +263,41 @@ mod tests {
         assert_eq!(at(Encoding::Utf32), Position { line: 1, column: 2 });
         for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
             assert_eq!(index.offset(text, at(enc), enc), z);
+        }
+    }
+
+    #[test]
+    fn long_lines_convert_the_same_through_checkpoints() {
+        // A 10 kB line of mixed scripts, then a short line: every offset must round-trip,
+        // and agree with counting from the line start.
+        let line: String = "한글 text 😀 ".repeat(600);
+        let text = format!("{line}\r\nshort\n");
+        let index = LineIndex::new(&text);
+        assert!(!index.checkpoints.is_empty());
+        for offset in (0..text.len())
+            .filter(|&o| text.is_char_boundary(o))
+            .step_by(7)
+        {
+            for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                let position = index.position(&text, offset, enc);
+                let line_start = if position.line == 0 {
+                    0
+                } else {
+                    line.len() + 2
+                };
+                let expected = column_width(&text[line_start..offset.max(line_start)], enc);
+                if offset < line.len() || offset >= line_start {
+                    assert_eq!(
+                        position.column as usize, expected,
+                        "offset {offset} {enc:?}"
+                    );
+                    assert_eq!(
+                        index.offset(&text, position, enc),
+                        offset,
+                        "offset {offset} {enc:?}"
+                    );
+                }
+            }
         }
     }
 

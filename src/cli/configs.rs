@@ -11,6 +11,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use super::paths::display_path;
 use super::problem::Problem;
 use crate::config::{Config, ConfigError};
+use crate::workspace::load_glossary_files;
 
 /// The file name looked for in a draft's directory and every directory above it.
 const CONFIG_FILE_NAME: &str = "policy-lsp.toml";
@@ -39,7 +40,9 @@ impl ProjectConfig {
         let shown = display_path(path, cwd);
         let source = fs::read_to_string(path).map_err(|err| Problem::input(&shown, err))?;
         let origin = shown.display().to_string();
-        let config = Config::parse(&source, &origin).map_err(Problem::Config)?;
+        let mut config = Config::parse(&source, &origin).map_err(Problem::Config)?;
+        let dir = path.parent().unwrap_or(Path::new("/"));
+        load_glossary_files(&mut config, dir, &origin).map_err(Problem::Config)?;
         // `Config::parse` has checked each glob; building the sets can still fail (a set
         // too large for the regex engine), and that is the configuration's fault too.
         let glob_error = |key: &str, message: String| {

@@ -14,6 +14,9 @@
 //! The data files sit beside this module: `builtin.toml`, `known_acronyms.txt` and
 //! `iso4217.txt`; each explains its format and policy in its header.
 
+pub mod lookup;
+pub mod workspace;
+
 use std::collections::HashSet;
 use std::sync::LazyLock;
 

@@ -139,6 +139,7 @@ mod tests {
     fn numbers_that_are_not_figures() {
         clean("In 2023 and by 2030, over 2023–2025 and between 2015 and 2023, in FY2024.");
         clean("On April 23, on 23 April, on the 1st, at 10:00 and on 30 May 2024 they met.");
+        clean("They meet on April 23 and 24, and on May 3–5, from 9:00 to 17:00.");
         clean("The 5th and 4th meetings were held at 9 am and 3 p.m. in the 1990s.");
         clean("COVID-19, the G20, Industry 4.0 and Seoul Startup Hub M+ were discussed.");
         clean("Under Article 12, Section 3.2, No. 5, Law 2013-45 and Notice No. 2024-318.");
@@ -146,6 +147,24 @@ mod tests {
         clean("The firm is in the top 10 and ranked among the top 5 investors.");
         clean("Under 제1조 and 제12조 the campus is run.");
         clean("Call +82-44-203-4400 or (02) 2100-3000 between 1 and 5 March.");
+    }
+
+    #[test]
+    fn legal_citations_and_lists_of_references() {
+        clean("Works of the government (17 USC § 105) and 44 U.S.C. 3506 (b)(2) apply.");
+        clean("See 44 U.S.C. Chapters 21, 22, 29, 31, and 33, and § 3504(d)(1) and 3516.");
+        clean("Under subsection 6b and Section 503(a), Pub. L. No. 107-347 applies.");
+        clean("The purpose is to: 1) set the terms; and 2) set the fees. See 2)a and 2)b.");
+        clean("Details are in 12_1.html and report.pdf, on Windows 11 and ISO 9001 systems.");
+        clean("## 1A. Payment Processing\n\n### 4.1A. Disclaimer\n");
+    }
+
+    #[test]
+    fn ages_ratios_and_participles() {
+        clean("Applicants aged 18 to 34, or under the age of 13 with consent, may apply.");
+        clean("Worldwide, 1 in 4 victims is a child and 9 of 14 regions agreed.");
+        flags("A further 1.2bn earmarked for 2027 and 40 remaining.", &["1.2bn", "40"]);
+        flags("Inflation averaged 2.9 in 2024.", &["2.9"]);
     }
 
     #[test]

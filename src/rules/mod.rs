@@ -7,10 +7,12 @@ use crate::analysis::{Diagnostic, Document, Fix, Severity};
 use crate::config::{Config, RuleLevel};
 use std::ops::Range;
 
+mod broken_cross_reference;
 mod duplicate_definition;
 mod encoding_artifact;
 mod figure_without_unit;
 mod relative_date;
+mod section_numbering;
 #[cfg(test)]
 pub(crate) mod testing;
 mod unattributed_quote;
@@ -32,12 +34,7 @@ pub struct Rule {
 impl Rule {
     /// The rule's documentation (its module doc comment), as Markdown.
     pub fn doc(&self) -> String {
-        self.source
-            .lines()
-            .map_while(|l| l.strip_prefix("//!"))
-            .map(|l| l.strip_prefix(' ').unwrap_or(l))
-            .collect::<Vec<_>>()
-            .join("\n")
+        module_doc(self.source)
     }
 
     /// One line: the first sentence (or the clause before a list) under "What it does".
@@ -61,6 +58,16 @@ impl Rule {
     }
 }
 
+/// The leading `//!` comment of a Rust source file, as Markdown.
+pub(crate) fn module_doc(source: &str) -> String {
+    source
+        .lines()
+        .map_while(|l| l.strip_prefix("//!"))
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Every rule, in the order the README lists them.
 pub static RULES: &[&Rule] = &[
     &unattributed_quote::RULE,
@@ -72,6 +79,8 @@ pub static RULES: &[&Rule] = &[
     &undefined_acronym::RULE,
     &duplicate_definition::RULE,
     &unused_definition::RULE,
+    &section_numbering::RULE,
+    &broken_cross_reference::RULE,
 ];
 
 /// Looks a rule up by name.

@@ -8,7 +8,7 @@
 //! (`On the same day (14 March 2024)`, `this year (2024)`).
 //!
 //! Not flagged: a bare month (`in April`), `currently`, `now`, the adjective `recent`,
-//! anaphora such as `at that time`, relative dates inside quotations (they are the
+//! anaphora such as `at that time`, schedules (`every Monday`), relative dates inside quotations (they are the
 //! speaker's words) and in headings.
 //!
 //! ## Why it matters
@@ -50,7 +50,7 @@ const COUNT: &str =
 
 static RELATIVE_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?:on\s+the\s+(?:\d{{1,2}}(?:st|nd|rd|th)|same\s+day|following\s+day|previous\s+day)\b|(?:earlier|later)\s+this\s+{PERIOD}\b|(?:this|last|next)\s+(?:{PERIOD}|{WEEKDAY})\b|(?:on\s+)?{WEEKDAY}\b|{COUNT}\s+(?:days?|weeks?|months?|years?)\s+ago\b|yesterday\b|today\b|tomorrow\b|tonight\b|recently\b|the\s+day\s+before\s+yesterday\b)"
+        r"(?i)(?-u:\b)(?:on\s+the\s+(?:\d{{1,2}}(?:st|nd|rd|th)|same\s+day|following\s+day|previous\s+day)(?-u:\b)|(?:earlier|later)\s+this\s+{PERIOD}(?-u:\b)|(?:this|last|next)\s+(?:{PERIOD}|{WEEKDAY})(?-u:\b)|(?:on\s+)?{WEEKDAY}(?-u:\b)|{COUNT}\s+(?:days?|weeks?|months?|years?)\s+ago(?-u:\b)|yesterday(?-u:\b)|today(?-u:\b)|tomorrow(?-u:\b)|tonight(?-u:\b)|recently(?-u:\b)|the\s+day\s+before\s+yesterday(?-u:\b))"
     ))
     .expect("relative-date pattern is valid")
 });
@@ -61,7 +61,7 @@ const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|ju
 /// brackets: what anchors a relative date in its sentence.
 static ABSOLUTE_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b\d{{1,2}}\s+{MONTH}\s+\d{{4}}\b|\b{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}\b|\(\s*(?:19|20)\d{{2}}\s*\)|\b{WEEKDAY},?\s+\d{{1,2}}\s+{MONTH}|\b{WEEKDAY},?\s+{MONTH}\s+\d{{1,2}}|\b(?:19|20)\d{{2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*\d{{1,2}}",
+        r"(?i)(?-u:\b)\d{{1,2}}\s+{MONTH}\s+\d{{4}}(?-u:\b)|(?-u:\b){MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}(?-u:\b)|(?-u:\b)\d{{4}}-\d{{2}}-\d{{2}}(?-u:\b)|(?-u:\b)\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}(?-u:\b)|\(\s*(?:19|20)\d{{2}}\s*\)|(?-u:\b){WEEKDAY},?\s+\d{{1,2}}\s+{MONTH}|(?-u:\b){WEEKDAY},?\s+{MONTH}\s+\d{{1,2}}|(?-u:\b)(?:19|20)\d{{2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*\d{{1,2}}",
         WEEKDAY = WEEKDAY
     ))
     .expect("absolute-date pattern is valid")
@@ -73,7 +73,10 @@ fn check(cx: &Context, out: &mut Reporter) {
         let prose = doc.prose(block.range.clone());
         for found in RELATIVE_DATE.find_iter(prose) {
             let range = block.range.start + found.start()..block.range.start + found.end();
-            if doc.quotation_at(range.start).is_some() || anchored(cx, range.clone()) {
+            if doc.quotation_at(range.start).is_some()
+                || recurring(&prose[..found.start()])
+                || anchored(cx, range.clone())
+            {
                 continue;
             }
             let phrase = found
@@ -90,6 +93,12 @@ fn check(cx: &Context, out: &mut Reporter) {
             );
         }
     }
+}
+
+/// `every Monday`, `each week`: a schedule, not a date.
+fn recurring(before: &str) -> bool {
+    let previous = before.split_whitespace().last().unwrap_or_default();
+    previous.eq_ignore_ascii_case("every") || previous.eq_ignore_ascii_case("each")
 }
 
 /// Whether the sentence around `range` also states an absolute date.
@@ -124,7 +133,7 @@ mod tests {
     fn leaves_anchored_and_non_dates_alone() {
         assert_no_findings(
             "relative-date",
-            "On the same day (14 March 2024) the council voted.\n\nThis year (2024) exports rose.\n\nThe fund opened on Monday, 3 June 2024.\n\nIn April the plan was published. Currently, the plan is under review. The recent visit was useful. At that time, rates were high.\n\nShe said, \"We will decide tomorrow, not next week.\"\n",
+            "On the same day (14 March 2024) the council voted.\n\nThis year (2024) exports rose.\n\nThe fund opened on Monday, 3 June 2024.\n\nIn April the plan was published. Currently, the plan is under review. The recent visit was useful. At that time, rates were high.\n\nShe said, \"We will decide tomorrow, not next week.\"\n\nThe ferry sails every Saturday and on Sundays.\n",
         );
     }
 

@@ -7,13 +7,17 @@
 //! quotations in headings are never flagged. A quotation is attributed when:
 //! - its sentence names a speaker with a speech verb, before or after it:
 //!   `Minister Choi said on the 1st, "…"`, `"…," the minister added.`,
-//!   `"…," said Minister Choi.`, `Kim Min-ho, Director of …, evaluated, "…"`;
-//! - its sentence cites a source: `according to X`, `in the words of X`,
-//!   `the plan states: "…"`;
+//!   `"…," said Minister Choi.`, `Kim Min-ho, Director of …, evaluated, "…"`,
+//!   `"…" — Minister Choi`; a question or exclamation may leave its speaker to open the
+//!   next sentence (`"Is this fair?" Kim asked.`); Korean `「…」라고 말했다` counts too;
+//! - its sentence cites a source: `according to X`, `in the words of X`, `as X put it`,
+//!   `X's statement`, `the plan states: "…"`;
 //! - a clause ending in `,` or `:` introduces it, with a name, title or pronoun and a verb
-//!   (`At that time, he urged, "…"`); the verb need not be a known speech verb;
-//! - for a block quote: the paragraph before it is such a lead-in (`X wrote:`), or a source
-//!   line (`— X, *Report*, 2023`) is its last line or follows it.
+//!   (`At that time, he urged, "…"`; the verb need not be a known speech verb), or, in
+//!   minutes, just a person (`Chair Kwon: "…"`);
+//! - for a block quote: the paragraph before it is such a lead-in (`X wrote:`), a source
+//!   line (`— X, *Report*, 2023`) is its last line or follows it, or its own text credits
+//!   it (`> "…," the mayor said.`).
 //!
 //! A pronoun (`he`, `she`, `they`) attributes only when an earlier sentence of the same or
 //! the previous paragraph names a person (a name, or a title used as one: `Chair Kwon`,
@@ -28,19 +32,21 @@
 //! ```text
 //! Growth has stalled. "Clusters are the future of our economy." The budget rises.
 //!
-//! The director left early. She added, "We will publish every score."
+//! The ministry closed the session. She added, "We will publish every score."
 //! ```
-//! (The second quotation's `She` has no antecedent: `the director` is in the same
-//! paragraph only if it is a person named before her.)
+//! The second `She` is ambiguous: the ministry is an organisation, not a person.
 //!
 //! ## Use instead
 //! ```text
 //! Growth has stalled. "Clusters are the future of our economy," Minister Choi said.
+//!
+//! Director Han closed the session. She added, "We will publish every score."
 //! ```
 //!
 //! ## Options
-//! - `[vocabulary] speech-verbs = ["quipped"]`: more verbs that attribute a quotation
-//!   wherever they stand in its sentence (any form of the verb is recognised).
+//! - `[vocabulary] speech-verbs = ["bantered"]`: more verbs that attribute a quotation
+//!   wherever they stand in its sentence (any form of the verb is recognised). Verbs in
+//!   the past tense already count next to a speaker without being listed.
 //! - The rule's level: `[rules] unattributed-quote = "information"` (or `"off"`).
 
 use std::collections::HashMap;
@@ -169,7 +175,7 @@ impl<'a> Judge<'a> {
             }
         }
         let tokens = tokenize(self.doc, sentence.clone());
-        let speaker = speaker(&tokens, &self.verbs);
+        let speaker = Reader::new(&tokens, &self.verbs).speaker();
         self.last_sentence = Some((sentence, speaker.clone()));
         speaker
     }
@@ -190,11 +196,11 @@ impl<'a> Judge<'a> {
         if !(ends_sentence && asks) {
             return None;
         }
-        let block = &doc.blocks[quotation.block];
-        let next = block.sentences.iter().find(|s| s.start >= sentence.end)?;
+        let sentences = &doc.blocks[quotation.block].sentences;
+        let next = sentences.get(sentences.partition_point(|s| s.start < sentence.end))?;
         let mut tokens = vec![Token::Quote { speech: true }];
         tokens.extend(tokenize(doc, next.clone()));
-        tail_speaker(&tokens, 0, &self.verbs)
+        Reader::new(&tokens, &self.verbs).tail_speaker(0)
     }
 
     /// A pronoun speaker counts only with a person named before it in its paragraph or
@@ -253,7 +259,7 @@ impl<'a> Judge<'a> {
         let mut tokens = tokenize(self.doc, sentence);
         // The block quote stands where a marked quotation would.
         tokens.push(Token::Quote { speech: true });
-        let speaker = speaker(&tokens, &self.verbs);
+        let speaker = Reader::new(&tokens, &self.verbs).speaker();
         self.resolve(speaker, before)
     }
 
@@ -355,30 +361,175 @@ fn push_words<'a>(doc: &'a Document, range: Range<usize>, tokens: &mut Vec<Token
     }
 }
 
-/// Who the sentence credits, if anyone.
-fn speaker(tokens: &[Token], verbs: &SpeechVerbs) -> Option<Speaker> {
-    if cites_source(tokens) {
-        return Some(Speaker::Named);
-    }
-    let mut pronoun = None;
-    for i in 0..tokens.len() {
-        let found = match tokens[i] {
-            Token::Quote { speech: true } => {
-                lead_in_speaker(tokens, i, verbs).or_else(|| tail_speaker(tokens, i, verbs))
-            }
-            Token::Word { text, .. } => verbs
-                .form(text)
-                .filter(|&form| stands_as_verb(form, tokens, i))
-                .map(|_| verb_subject(tokens, i)),
-            _ => None,
-        };
-        match found {
-            Some(Speaker::Named) => return Some(Speaker::Named),
-            Some(p) => pronoun = pronoun.or(Some(p)),
-            None => {}
+/// Reads one sentence's tokens for its speaker.
+struct Reader<'t, 'a> {
+    tokens: &'t [Token<'a>],
+    verbs: &'t SpeechVerbs,
+    /// The sentence's first pronoun or name: usually its subject, and the speaker of a verb
+    /// that stands apart from it (`Kim …, Director of …, evaluated, "…"`). Found once.
+    subject: Option<Speaker>,
+}
+
+impl<'t, 'a> Reader<'t, 'a> {
+    fn new(tokens: &'t [Token<'a>], verbs: &'t SpeechVerbs) -> Self {
+        Reader {
+            tokens,
+            verbs,
+            subject: sentence_subject(tokens),
         }
     }
-    pronoun
+
+    /// Who the sentence credits, if anyone; a name wins over a pronoun.
+    fn speaker(&self) -> Option<Speaker> {
+        if cites_source(self.tokens) {
+            return Some(Speaker::Named);
+        }
+        let mut pronoun = None;
+        for (i, token) in self.tokens.iter().enumerate() {
+            let found = match *token {
+                Token::Quote { speech: true } => {
+                    self.lead_in_speaker(i).or_else(|| self.tail_speaker(i))
+                }
+                Token::Word { text, .. } => self
+                    .verbs
+                    .form(text)
+                    .filter(|&form| self.stands_as_verb(form, i))
+                    .map(|_| self.verb_subject(i)),
+                _ => None,
+            };
+            match found {
+                Some(Speaker::Named) => return Some(Speaker::Named),
+                Some(p) => pronoun = pronoun.or(Some(p)),
+                None => {}
+            }
+        }
+        pronoun
+    }
+
+    /// Whether a known speech verb is used as a verb here. Past forms always are; `states`
+    /// must introduce something (`the plan states:`) or follow a name, `saying` must follow
+    /// a comma or `by`, and bare `state`, too often a noun, must follow `would`, `will`, ….
+    fn stands_as_verb(&self, form: VerbForm, i: usize) -> bool {
+        let tokens = self.tokens;
+        let prev = i.checked_sub(1).map(|p| tokens[p]);
+        let next = tokens.get(i + 1).copied();
+        let introduces = matches!(
+            next,
+            Some(Token::Break(',' | ':' | '，' | '：') | Token::Quote { .. })
+        ) || next.and_then(|t| t.word()) == Some("that");
+        let prev_word = prev.and_then(|t| t.word());
+        match form {
+            VerbForm::Past => true,
+            VerbForm::Present => {
+                introduces
+                    || matches!(prev, Some(Token::Quote { .. } | Token::Break(',')))
+                    || prev_word.is_some_and(|w| is_pronoun(w) || is_capitalised(w))
+            }
+            VerbForm::Participle => {
+                introduces
+                    || matches!(prev, Some(Token::Break(',')))
+                    || prev_word.is_some_and(|w| {
+                        ["by", "while", "when", "after", "before", "in", "as"]
+                            .contains(&w.to_lowercase().as_str())
+                    })
+            }
+            // `would say "…"`, `will state:`.
+            VerbForm::Base => prev_word.is_some_and(is_modal),
+        }
+    }
+
+    /// The speaker of the speech verb at `i`: the word before it, the word after it
+    /// (`said Minister Choi`), or else the sentence's subject.
+    fn verb_subject(&self, i: usize) -> Speaker {
+        subject_before(self.tokens, i)
+            .or_else(|| subject_at(self.tokens, i + 1))
+            .or_else(|| self.subject.clone())
+            .unwrap_or(Speaker::Named)
+    }
+
+    /// A verb in the clause that ends with the `,`/`:` right before the quotation at `q`,
+    /// with a name, title or pronoun before it: `At that time, he urged, "…"`.
+    fn lead_in_speaker(&self, q: usize) -> Option<Speaker> {
+        let tokens = self.tokens;
+        let comma = q.checked_sub(1)?;
+        if !matches!(tokens[comma], Token::Break(',' | ':' | '，' | '：')) {
+            return None;
+        }
+        let start = tokens[..comma]
+            .iter()
+            .rposition(|t| t.word().is_none())
+            .map_or(0, |p| p + 1);
+        // Minutes and interviews: `Chair Kwon: "…"`.
+        let names_speaker = matches!(tokens[comma], Token::Break(':' | '：'))
+            && first_person(&tokens[start..comma]).is_some();
+        if names_speaker {
+            return Some(Speaker::Named);
+        }
+        // `…, reminding, "…"`: a participle alone between commas introduces speech,
+        // whatever the verb.
+        let lone_participle = comma == start + 1
+            && tokens[start]
+                .word()
+                .is_some_and(|w| w.starts_with(char::is_lowercase) && w.ends_with("ing"));
+        (start..comma)
+            .filter(|&k| {
+                lone_participle
+                    || tokens[k]
+                        .word()
+                        .is_some_and(|w| is_reporting_verb(w, self.verbs))
+            })
+            .find_map(|k| {
+                let participle = tokens[k].word().is_some_and(|w| w.ends_with("ing"));
+                subject_before(&tokens[start..], k - start).or_else(|| {
+                    // `Kim …, Director of …, evaluated, "…"` and `…, saying, "…"`: the
+                    // subject is the sentence's.
+                    ((k == start && start > 0) || participle)
+                        .then(|| self.subject.clone())
+                        .flatten()
+                })
+            })
+    }
+
+    /// A speaker and verb right after the quotation at `q`: `"…," she said`,
+    /// `"…," said Minister Choi`, `"…," Han quipped`, `"…" — Minister Choi`.
+    fn tail_speaker(&self, q: usize) -> Option<Speaker> {
+        let tokens = self.tokens;
+        let mut start = q + 1;
+        match tokens.get(start) {
+            Some(Token::Break(',')) => start += 1,
+            Some(Token::Break('—' | '–')) => {
+                return subject_at(tokens, start + 1).filter(|s| *s == Speaker::Named);
+            }
+            _ => {}
+        }
+        // Korean reported speech: a quotative particle after the marks (`「…」라고 말했다`,
+        // `「…」고 강조했다`, `「…」라며`) ties the quotation to the clause's speaker.
+        const QUOTATIVES: &[&str] = &["라고", "이라고", "고", "라며", "이라며", "며"];
+        if tokens
+            .get(start)
+            .and_then(|t| t.word())
+            .is_some_and(|w| QUOTATIVES.contains(&w))
+        {
+            return Some(Speaker::Named);
+        }
+        // Room for a title and a full name before the verb.
+        const MAX_WORDS_BEFORE_VERB: usize = 6;
+        let clause: Vec<Token> = tokens[start..]
+            .iter()
+            .take(MAX_WORDS_BEFORE_VERB + 2)
+            .take_while(|t| t.word().is_some())
+            .copied()
+            .collect();
+        let k = clause
+            .iter()
+            .take(MAX_WORDS_BEFORE_VERB + 1)
+            .position(|t| t.word().is_some_and(|w| is_reporting_verb(w, self.verbs)))?;
+        if k == 0 {
+            subject_at(&clause, 1)
+        } else {
+            subject_before(&clause, k)
+        }
+    }
 }
 
 /// Nouns for what someone said or wrote: `the minister's statement`.
@@ -418,134 +569,11 @@ fn cites_source(tokens: &[Token]) -> bool {
         || possessive_statement
 }
 
-/// Whether a known speech verb is used as a verb here. Past forms always are; `states`
-/// must introduce something (`the plan states:`) or follow a name, `saying` must follow a
-/// comma or `by`, and bare `state`, too often a noun, must follow `would`, `will`, ….
-fn stands_as_verb(form: VerbForm, tokens: &[Token], i: usize) -> bool {
-    let prev = i.checked_sub(1).map(|p| tokens[p]);
-    let next = tokens.get(i + 1).copied();
-    let introduces = matches!(
-        next,
-        Some(Token::Break(',' | ':' | '，' | '：') | Token::Quote { .. })
-    ) || next.and_then(|t| t.word()) == Some("that");
-    match form {
-        VerbForm::Past => true,
-        VerbForm::Present => {
-            introduces
-                || matches!(prev, Some(Token::Quote { .. } | Token::Break(',')))
-                || prev
-                    .and_then(|t| t.word())
-                    .is_some_and(|w| is_pronoun(w) || is_capitalised(w))
-        }
-        VerbForm::Participle => {
-            introduces
-                || matches!(prev, Some(Token::Break(',')))
-                || prev.and_then(|t| t.word()).is_some_and(|w| {
-                    ["by", "while", "when", "after", "before", "in", "as"]
-                        .contains(&w.to_lowercase().as_str())
-                })
-        }
-        // `would say "…"`, `will state:`.
-        VerbForm::Base => prev.and_then(|t| t.word()).is_some_and(is_modal),
-    }
-}
-
 fn is_modal(word: &str) -> bool {
     const MODALS: &[&str] = &[
         "would", "will", "could", "can", "might", "may", "should", "must", "shall", "did", "does",
     ];
     MODALS.iter().any(|m| m.eq_ignore_ascii_case(word))
-}
-
-/// The speaker of the speech verb at `i`: the word before it, the word after it
-/// (`said Minister Choi`), or else the sentence's subject.
-fn verb_subject(tokens: &[Token], i: usize) -> Speaker {
-    subject_before(tokens, i)
-        .or_else(|| subject_at(tokens, i + 1))
-        .or_else(|| sentence_subject(tokens))
-        .unwrap_or(Speaker::Named)
-}
-
-/// A verb in the clause that ends with the `,`/`:` right before the quotation at `q`,
-/// with a name, title or pronoun before it: `At that time, he urged, "…"`.
-fn lead_in_speaker(tokens: &[Token], q: usize, verbs: &SpeechVerbs) -> Option<Speaker> {
-    let comma = q.checked_sub(1)?;
-    if !matches!(tokens[comma], Token::Break(',' | ':' | '，' | '：')) {
-        return None;
-    }
-    let start = tokens[..comma]
-        .iter()
-        .rposition(|t| t.word().is_none())
-        .map_or(0, |p| p + 1);
-    // Minutes and interviews: `Chair Kwon: "…"`.
-    let names_speaker = matches!(tokens[comma], Token::Break(':' | '：'))
-        && first_person(&tokens[start..comma]).is_some();
-    if names_speaker {
-        return Some(Speaker::Named);
-    }
-    // `…, reminding, "…"`: a participle alone between commas introduces speech, whatever
-    // the verb.
-    let lone_participle = comma == start + 1
-        && tokens[start]
-            .word()
-            .is_some_and(|w| w.starts_with(char::is_lowercase) && w.ends_with("ing"));
-    (start..comma)
-        .filter(|&k| {
-            lone_participle
-                || tokens[k]
-                    .word()
-                    .is_some_and(|w| is_reporting_verb(w, verbs))
-        })
-        .find_map(|k| {
-            let participle = tokens[k].word().is_some_and(|w| w.ends_with("ing"));
-            subject_before(&tokens[start..], k - start).or_else(|| {
-                // `Kim …, Director of …, evaluated, "…"` and `…, saying, "…"`: the subject
-                // is the sentence's.
-                ((k == start && start > 0) || participle)
-                    .then(|| sentence_subject(tokens))
-                    .flatten()
-            })
-        })
-}
-
-/// A speaker and verb right after the quotation at `q`: `"…," she said`,
-/// `"…," said Minister Choi`, `"…," Han quipped`.
-fn tail_speaker(tokens: &[Token], q: usize, verbs: &SpeechVerbs) -> Option<Speaker> {
-    let mut start = q + 1;
-    match tokens.get(start) {
-        Some(Token::Break(',')) => start += 1,
-        // `"…" — Minister Choi`.
-        Some(Token::Break('—' | '–')) => {
-            return subject_at(tokens, start + 1).filter(|s| *s == Speaker::Named);
-        }
-        _ => {}
-    }
-    // Korean reported speech: a quotative particle after the marks (`「…」라고 말했다`,
-    // `「…」고 강조했다`, `「…」라며`) ties the quotation to the clause's speaker.
-    const QUOTATIVES: &[&str] = &["라고", "이라고", "고", "라며", "이라며", "며"];
-    if tokens
-        .get(start)
-        .and_then(|t| t.word())
-        .is_some_and(|w| QUOTATIVES.contains(&w))
-    {
-        return Some(Speaker::Named);
-    }
-    let end = tokens[start..]
-        .iter()
-        .position(|t| t.word().is_none())
-        .map_or(tokens.len(), |p| start + p);
-    // Room for a title and a full name before the verb.
-    const MAX_WORDS_BEFORE_VERB: usize = 6;
-    let clause = &tokens[start..end];
-    let k = clause
-        .iter()
-        .take(MAX_WORDS_BEFORE_VERB + 1)
-        .position(|t| t.word().is_some_and(|w| is_reporting_verb(w, verbs)))?;
-    if k == 0 {
-        subject_at(clause, 1)
-    } else {
-        subject_before(clause, k)
-    }
 }
 
 /// A verb that can report speech: a known speech verb in any form but the bare one, or any

@@ -29,7 +29,8 @@
 //!
 //! ## Options
 //! Add the team's own acronyms to the workspace glossary (`[glossary.terms]` in
-//! `policy-lsp.toml`) and they are treated as known.
+//! `policy-lsp.toml`, or a glossary file listed in `[glossary] files`) and they are
+//! treated as known.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -61,7 +62,18 @@ const NUMBERING_WORDS: &[&str] = &[
 
 fn check(cx: &Context, out: &mut Reporter) {
     let doc = cx.doc;
-    let glossary_keys: HashSet<String> = cx.config.glossary.keys().map(|k| term_key(k)).collect();
+    let glossary_keys: HashSet<String> = cx
+        .config
+        .glossary
+        .keys()
+        .chain(
+            cx.config
+                .glossary_file_terms
+                .iter()
+                .map(|entry| &entry.term),
+        )
+        .map(|term| term_key(term))
+        .collect();
     let mut seen = HashSet::new();
     for block in doc.blocks.iter().filter(|b| !b.is_heading()) {
         let prose = doc.prose(block.range.clone());
@@ -160,7 +172,8 @@ fn is_roman_numeral(word: &str, before: &str) -> bool {
     NUMBERING_WORDS.contains(&previous.as_str())
 }
 
-/// Runs of three or more all-capital words: a shouted headline, not acronyms.
+/// Runs of three or more all-capital words (a shouted headline), or of two or more at
+/// the start of a block (a dateline such as `PORT ALDER, 3 May —`): not acronyms.
 fn shouting_runs(prose: &str) -> Vec<Range<usize>> {
     let mut runs = Vec::new();
     let mut current: Option<(Range<usize>, usize)> = None;
@@ -175,7 +188,7 @@ fn shouting_runs(prose: &str) -> Vec<Range<usize>> {
             (None, true) => current = Some((range, 1)),
             (_, false) if letters => {
                 if let Some((run, count)) = current.take() {
-                    if count >= 3 {
+                    if is_shouting(prose, &run, count) {
                         runs.push(run);
                     }
                 }
@@ -184,11 +197,15 @@ fn shouting_runs(prose: &str) -> Vec<Range<usize>> {
         }
     }
     if let Some((run, count)) = current {
-        if count >= 3 {
+        if is_shouting(prose, &run, count) {
             runs.push(run);
         }
     }
     runs
+}
+
+fn is_shouting(prose: &str, run: &Range<usize>, words: usize) -> bool {
+    words >= 3 || (words == 2 && prose[..run.start].trim().is_empty())
 }
 
 #[cfg(test)]
@@ -216,7 +233,7 @@ mod tests {
     fn leaves_known_units_numerals_and_headlines_alone() {
         assert_no_findings(
             "undefined-acronym",
-            "GDP rose in the US, the UK and the EU. R&D spending reached 3 trillion KRW and 2 billion USD.\n\nThe plant adds 40 MW at 10:00 KST. Part III and Phase II follow. The U.S. agreed.\n\nGOVERNMENT UNVEILS NEW PORT PLAN today.\n",
+            "GDP rose in the US, the UK and the EU. R&D spending reached 3 trillion KRW and 2 billion USD.\n\nThe plant adds 40 MW at 10:00 KST. Part III and Phase II follow. The U.S. agreed.\n\nGOVERNMENT UNVEILS NEW PORT PLAN today.\n\nPORT ALDER, 3 May 2025 — The ferry runs.\n",
         );
     }
 

@@ -49,7 +49,7 @@ const IMPERSONAL_VERB: &str = r"(?:said|believed|reported|claimed|thought|unders
 /// passives (`it is said`, `it has been reported`) and `reports suggest`.
 static VAGUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?:(?:(?:some|many|most|several|other|industry|government|market|local|foreign|senior|unnamed|anonymous|independent)\s+)?{GROUP}\s+(?:have\s+|had\s+|widely\s+|often\s+|now\s+)?{VERB}\b|it\s+(?:is|was|has\s+been|had\s+been)\s+(?:widely\s+|often\s+|generally\s+)?{IMPERSONAL_VERB}\b|(?:reports|rumou?rs)\s+(?:suggest|say|said|indicate)\b|according\s+to\s+(?:some\s+|many\s+)?(?:experts|officials|sources|observers|analysts|critics|reports))"
+        r"(?i)(?-u:\b)(?:(?:(?:some|many|most|several|other|industry|government|market|local|foreign|senior|unnamed|anonymous|independent)\s+)?{GROUP}\s+(?:have\s+|had\s+|widely\s+|often\s+|now\s+)?{VERB}(?-u:\b)|it\s+(?:is|was|has\s+been|had\s+been)\s+(?:widely\s+|often\s+|generally\s+)?{IMPERSONAL_VERB}(?-u:\b)|(?:reports|rumou?rs)\s+(?:suggest|say|said|indicate)(?-u:\b)|according\s+to\s+(?:some\s+|many\s+)?(?:experts|officials|sources|observers|analysts|critics|reports))"
     ))
     .expect("vague-attribution pattern is valid")
 });

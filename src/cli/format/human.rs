@@ -12,6 +12,7 @@ use annotate_snippets::renderer::{
 };
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+use crate::analysis::text::floor_char_boundary;
 use crate::analysis::{Diagnostic, Severity};
 use crate::cli::report::{FileReport, Tally};
 
@@ -59,17 +60,33 @@ fn snippet<'a>(file: &'a FileReport, diagnostic: &'a Diagnostic) -> Group<'a> {
     }
 }
 
-/// Byte range of the whole lines `range` touches, without the final line break.
+/// How much of a long line to show on each side of the finding.
+const CONTEXT_BYTES: usize = 100;
+
+/// Byte range of the lines `range` touches, without the final line break, cropped to
+/// [`CONTEXT_BYTES`] around the finding so a megabyte-long line costs no more to show
+/// than a short one.
 fn spanned_lines(file: &FileReport, range: &Range<usize>) -> Range<usize> {
     let document = &file.analysis.document;
+    let text = &document.text;
     let line_range = |offset| {
         let line = document.lines.line_of(offset);
         document
             .lines
-            .line_range(&document.text, line)
+            .line_range(text, line)
             .unwrap_or(offset..offset)
     };
-    line_range(range.start).start..line_range(range.end).end
+    let start = line_range(range.start)
+        .start
+        .max(floor_char_boundary(text, range.start.saturating_sub(CONTEXT_BYTES)));
+    let mut end = line_range(range.end)
+        .end
+        .min(range.end.saturating_add(CONTEXT_BYTES))
+        .max(range.end);
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
 }
 
 /// annotate-snippets breaks lines at `\n` only; the analysis also at a lone `\r`. Same
