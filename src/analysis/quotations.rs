@@ -86,7 +86,7 @@ pub(crate) fn find(doc: &Document) -> (Vec<Quotation>, Vec<QuoteMark>) {
     let mut unpaired = Vec::new();
     for (index, block) in doc.blocks.iter().enumerate() {
         let prose = doc.prose(block.range.clone());
-        let (mut pairs, strays) = pair(scan_marks(prose, block.range.start));
+        let Pairing { mut pairs, strays } = pair(scan_marks(prose, block.range.start));
         pairs.sort_by_key(|(open, _)| open.range.start);
         // End of the last quoted term, so that a list of them (`the "GPL," "BSD," and
         // "MIT" licences`) reads as terms throughout.
@@ -435,8 +435,16 @@ fn mark_role(c: char, prev: Option<char>, next: Option<char>) -> Option<(Family,
     }
 }
 
-/// Pairs marks with a stack. Returns the pairs and the unpaired marks with their side.
-fn pair(marks: Vec<Mark>) -> (Vec<(Mark, Mark)>, Vec<(Mark, MarkSide)>) {
+/// The marks of one block, paired.
+struct Pairing {
+    /// Opening and closing mark, in the order they close.
+    pairs: Vec<(Mark, Mark)>,
+    /// Unpaired marks with their side, in order.
+    strays: Vec<(Mark, MarkSide)>,
+}
+
+/// Pairs marks with a stack.
+fn pair(marks: Vec<Mark>) -> Pairing {
     let mut pairs = Vec::new();
     let mut strays = Vec::new();
     let mut open: Vec<Mark> = Vec::new();
@@ -477,7 +485,7 @@ fn pair(marks: Vec<Mark>) -> (Vec<(Mark, Mark)>, Vec<(Mark, MarkSide)>) {
     }
     strays.extend(open.into_iter().map(|m| (m, MarkSide::Opening)));
     strays.sort_by_key(|(m, _)| m.range.start);
-    (pairs, strays)
+    Pairing { pairs, strays }
 }
 
 /// How a word stands as a speech verb.

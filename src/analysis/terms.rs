@@ -220,7 +220,10 @@ fn means(prose: &str, out: &mut Vec<Definition>) {
             .trim_start_matches(['"', '”', '’', '\''])
             .trim_start()
             .starts_with("mean");
-        if !quoted && (verb_is_means || NOT_A_TERM.contains(&term.as_str().to_lowercase().as_str()))
+        if !quoted
+            && (verb_is_means
+                || NOT_A_TERM.contains(&term.as_str().to_lowercase().as_str())
+                || has_adverb(term.as_str()))
         {
             continue;
         }
@@ -237,6 +240,14 @@ fn means(prose: &str, out: &mut Vec<Definition>) {
             DefinitionKind::Means,
         ));
     }
+}
+
+/// `The Social Contract simply refers to …`: an adverb means the words before the verb are
+/// a sentence's subject, not a term.
+fn has_adverb(words: &str) -> bool {
+    words
+        .split_whitespace()
+        .any(|w| w.len() > 3 && w.ends_with("ly"))
 }
 
 /// `the Ministry of Science and ICT (hereinafter "the Ministry")`.

@@ -1,6 +1,7 @@
-//! The command line: `policy-lsp check`, `rule` and `outline`. The only layer that reads
-//! files, walks directories, looks for configuration and writes to the terminal; everything
-//! it learns about a draft comes from the analysis core.
+//! The command line: `policy-lsp check`, `rule`, `outline` and `serve`. It reads files,
+//! walks directories, looks for configuration and writes to the terminal; everything it
+//! learns about a draft comes from the analysis core. `serve` hands over to
+//! [`crate::server`].
 
 mod check;
 mod configs;
@@ -26,8 +27,11 @@ use exit::Exit;
 #[derive(Debug, Parser)]
 #[command(name = "policy-lsp", version, about)]
 struct Cli {
+    /// Run the language server on stdin/stdout (the same as `serve`).
+    #[arg(long)]
+    stdio: bool,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -38,16 +42,33 @@ enum Command {
     Rule(rule::RuleArgs),
     /// Print a draft's outline: its headings, indented by level.
     Outline(outline::OutlineArgs),
+    /// Run the language server: LSP 3.17 over stdin/stdout.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Accepted for clients that always pass it; stdio is the only transport.
+    #[arg(long)]
+    stdio: bool,
+    /// Accepted and ignored: some clients pass their process id this way.
+    #[arg(long = "clientProcessId", hide = true)]
+    client_process_id: Option<String>,
 }
 
 /// Parses the command line, runs the command and returns its exit status.
 pub fn run() -> ExitCode {
     // clap exits with status 2 on usage errors, as the exit-code contract wants.
     let cli = Cli::parse();
-    let exit = match cli.command {
-        Command::Check(args) => check::run(args),
-        Command::Rule(args) => rule::run(args),
-        Command::Outline(args) => outline::run(args),
+    let exit = match (cli.command, cli.stdio) {
+        (Some(Command::Serve(_)), _) | (None, true) => return crate::server::run_stdio(),
+        (Some(Command::Check(args)), _) => check::run(args),
+        (Some(Command::Rule(args)), _) => rule::run(args),
+        (Some(Command::Outline(args)), _) => outline::run(args),
+        (None, false) => {
+            let _ = <Cli as clap::CommandFactory>::command().print_help();
+            Exit::Error
+        }
     };
     exit.into()
 }

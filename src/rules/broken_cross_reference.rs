@@ -81,16 +81,19 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// An English reference word, or the section sign.
-static KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:sections?|articles?|chapters?|parts?|annex(?:es)?|appendix|appendices|schedules?)\b|§§?")
-        .expect("keyword pattern is valid")
+/// A reference word (English, or the section sign) or a Korean reference (`제12조`,
+/// `제3장`, `제4조의2`): one pass over each block finds both.
+static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i:\b(?:sections?|articles?|chapters?|parts?|annex(?:es)?|appendix|appendices|schedules?)\b|§§?)|제 ?([0-9]{1,4}) ?([조장절편])(?:의 ?([0-9]{1,3}))?",
+    )
+    .expect("reference pattern is valid")
 });
 
-/// A Korean reference: `제12조`, `제3장`, `제4조의2`.
-static KOREAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"제 ?([0-9]{1,4}) ?([조장절편])(?:의 ?([0-9]{1,3}))?")
-        .expect("Korean reference pattern is valid")
+/// A reference word alone, to recognise a list of references.
+static KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:sections?|articles?|chapters?|parts?|annex(?:es)?|appendix|appendices|schedules?|§§?)$")
+        .expect("keyword pattern is valid")
 });
 
 fn check(cx: &Context, out: &mut Reporter) {
@@ -225,7 +228,10 @@ impl Index {
         let mut open: Vec<usize> = Vec::new();
         let mut paths: Vec<Option<Path>> = Vec::with_capacity(sections.len());
         for (i, section) in sections.iter().enumerate() {
-            while open.last().is_some_and(|&o| sections[o].level >= section.level) {
+            while open
+                .last()
+                .is_some_and(|&o| sections[o].level >= section.level)
+            {
                 open.pop();
             }
             let parent_path = open.iter().rev().find_map(|&o| paths[o].as_ref());
@@ -312,9 +318,12 @@ impl Index {
         };
         match reference.target {
             Target::Section => self.missing_section(item, &shown),
-            Target::Kind(kind) | Target::Korean(kind) => {
-                self.missing_kind(kind, item, &shown, matches!(reference.target, Target::Korean(_)))
-            }
+            Target::Kind(kind) | Target::Korean(kind) => self.missing_kind(
+                kind,
+                item,
+                &shown,
+                matches!(reference.target, Target::Korean(_)),
+            ),
         }
     }
 
@@ -610,18 +619,16 @@ enum RefPart {
 fn references(doc: &Document, block: &Block) -> Vec<Reference> {
     let base = block.range.start;
     let prose = doc.prose(block.range.clone());
-    let mut found = Vec::new();
-    for keyword in KEYWORD.find_iter(prose) {
-        if let Some(reference) = english_reference(prose, keyword.range(), base) {
-            found.push(reference);
-        }
-    }
-    for korean in KOREAN.captures_iter(prose) {
-        if let Some(reference) = korean_reference(prose, &korean, base) {
-            found.push(reference);
-        }
-    }
-    found
+    REFERENCE
+        .captures_iter(prose)
+        .filter_map(|captures| {
+            if captures.get(1).is_some() {
+                korean_reference(prose, &captures, base)
+            } else {
+                english_reference(prose, captures.get(0)?.range(), base)
+            }
+        })
+        .collect()
 }
 
 fn english_reference(prose: &str, keyword: Range<usize>, base: usize) -> Option<Reference> {
@@ -702,7 +709,11 @@ fn first_style(part: &RefPart) -> Style {
 fn korean_reference(prose: &str, captures: &regex::Captures, base: usize) -> Option<Reference> {
     let whole = captures.get(0)?;
     // `경제 1조 원` is "one trillion won in the economy", not an article.
-    if prose[..whole.start()].chars().next_back().is_some_and(is_hangul) {
+    if prose[..whole.start()]
+        .chars()
+        .next_back()
+        .is_some_and(is_hangul)
+    {
         return None;
     }
     let main: u32 = captures.get(1)?.as_str().parse().ok()?;
@@ -751,7 +762,11 @@ fn singular(word: &str) -> String {
     let stem = if lower == "§§" {
         "§"
     } else if lower == "appendices" {
-        return if upper { "APPENDIX".into() } else { format!("{}ppendix", &word[..1]) };
+        return if upper {
+            "APPENDIX".into()
+        } else {
+            format!("{}ppendix", &word[..1])
+        };
     } else if lower == "annexes" {
         &word[..5]
     } else if lower.ends_with('s') {
@@ -765,7 +780,10 @@ fn singular(word: &str) -> String {
 /// The whitespace between a keyword and its number (a line break included, for wrapped
 /// text); `§4` needs none.
 fn gap(text: &str, optional: bool) -> Option<usize> {
-    let len = text.len() - text.trim_start_matches([' ', '\t', '\u{a0}', '\n', '\r']).len();
+    let len = text.len()
+        - text
+            .trim_start_matches([' ', '\t', '\u{a0}', '\n', '\r'])
+            .len();
     let breaks = text[..len].matches('\n').count();
     (breaks <= 1 && (len > 0 || optional) && len <= 4).then_some(len)
 }
@@ -872,7 +890,8 @@ fn bracketed(text: &str) -> Option<usize> {
 /// `-15`, `/2`: the number goes on as an identifier.
 fn starts_identifier_tail(text: &str) -> bool {
     let mut chars = text.chars();
-    matches!(chars.next(), Some('-' | '/' | '–')) && chars.next().is_some_and(|c| c.is_ascii_digit())
+    matches!(chars.next(), Some('-' | '/' | '–'))
+        && chars.next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// The separator before the next number of a list: `, `, ` and `, `, or `, ` to `,
@@ -923,9 +942,30 @@ fn roman_value(label: &str) -> Option<u32> {
 /// Names of legal instruments: a reference right after one cites it (`the Act, Article
 /// 5`, `the Directive's Article 3`).
 const INSTRUMENTS: &[&str] = &[
-    "Act", "Acts", "Law", "Laws", "Code", "Regulation", "Regulations", "Directive", "Decree",
-    "Ordinance", "Constitution", "Convention", "Treaty", "Agreement", "Statute", "Circular",
-    "Charter", "Protocol", "Bill", "License", "Licence", "Rules", "Decision", "Guidelines",
+    "Act",
+    "Acts",
+    "Law",
+    "Laws",
+    "Code",
+    "Regulation",
+    "Regulations",
+    "Directive",
+    "Decree",
+    "Ordinance",
+    "Constitution",
+    "Convention",
+    "Treaty",
+    "Agreement",
+    "Statute",
+    "Circular",
+    "Charter",
+    "Protocol",
+    "Bill",
+    "License",
+    "Licence",
+    "Rules",
+    "Decision",
+    "Guidelines",
 ];
 
 /// Korean law names end in one of these: `수소경제법`, `시행령`, `시행규칙`, `조례`.
@@ -955,11 +995,17 @@ fn before_context(before: &str) -> (bool, bool) {
     if this(last) {
         return (false, true);
     }
-    let word = last.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '-' && c != '/' && c != '\'' && c != '’');
+    let word = last.trim_matches(|c: char| {
+        !c.is_alphanumeric() && c != '.' && c != '-' && c != '/' && c != '\'' && c != '’'
+    });
     // Korean: `같은 법 제3조`, `시행령 제5조`; `이 규칙 제3조` is this document.
     if word.chars().any(is_hangul) {
         if KOREAN_INSTRUMENTS.iter().any(|s| word.ends_with(s)) {
-            return if this(previous) { (false, true) } else { (true, false) };
+            return if this(previous) {
+                (false, true)
+            } else {
+                (true, false)
+            };
         }
         return (false, false);
     }
@@ -968,7 +1014,15 @@ fn before_context(before: &str) -> (bool, bool) {
         return (owner.starts_with(|c: char| c.is_uppercase()), false);
     }
     if INSTRUMENTS.contains(&word) {
-        return if this(previous) { (false, true) } else { (true, false) };
+        return if this(previous) {
+            (false, true)
+        } else {
+            (true, false)
+        };
+    }
+    // `section 3.c, section 7`: the word before is another reference's number.
+    if KEYWORD.is_match(previous.trim_matches(|c: char| !c.is_alphanumeric() && c != '§')) {
+        return (false, false);
     }
     let has_digit = word.chars().any(|c| c.is_ascii_digit());
     let identifier = has_digit
@@ -995,31 +1049,31 @@ enum After {
 
 fn after_context(after: &str) -> After {
     static AFTER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*(?:(?i:(above|below|hereof|herein|hereunder))\b|(?i:(of|to))\s+(?:(?i:(this|these|the\s+present))\b|(?i:(sections?|articles?|chapters?|parts?|annex|appendix|schedule))\s+[0-9IVXLC]|(?i:(the|that|said|a|an))\s+(\p{Lu})?|(\p{Lu}|[0-9])))")
-            .expect("after pattern is valid")
+        Regex::new(
+            r"^\s*(?:(?i:(?P<marker>above|below|hereof|herein|hereunder))\b|(?i:(?P<link>of|to))\s+(?:(?i:(?P<this>this|these|the\s+present))\b|(?i:(?P<division>sections?|articles?|chapters?|parts?|annex|appendix|schedule))\s+[0-9A-Z]|(?i:(?P<article>the|that|said|a|an))\s+(?P<named>\p{Lu})?|(?P<name>\p{Lu})))",
+        )
+        .expect("after pattern is valid")
     });
     let Some(captures) = AFTER.captures(after) else {
         return After::Nothing;
     };
-    if captures.get(1).is_some() || captures.get(3).is_some() {
+    if captures.name("marker").is_some() || captures.name("this").is_some() {
         return After::Internal;
     }
-    if captures.get(4).is_some() {
+    if captures.name("division").is_some() {
         return After::Scoped;
     }
     let of = captures
-        .get(2)
+        .name("link")
         .is_some_and(|m| m.as_str().eq_ignore_ascii_case("of"));
-    let named = captures.get(6).is_some() || captures.get(7).is_some_and(|m| !m.as_str().starts_with(|c: char| c.is_ascii_digit()));
-    // `of the plan` may be this plan or another; leave it. `of 2019`, `to 5` are not
-    // documents... except `of 2019` after a law name, which the words before catch.
-    if of && captures.get(5).is_some() {
-        return After::External;
+    // `of the Act`, `of Regulation (EU) …`, `to the Regulations`: another document.
+    // `of the plan` may mean this plan or another one: not judged either.
+    let named = captures.name("named").is_some() || captures.name("name").is_some();
+    if named || (of && captures.name("article").is_some()) {
+        After::External
+    } else {
+        After::Nothing
     }
-    if named {
-        return After::External;
-    }
-    After::Nothing
 }
 
 /// A Markdown footnote definition (`[^3]: …`): its references are usually citations.
@@ -1069,7 +1123,10 @@ mod tests {
             .filter(|d| d.rule == RULE)
             .map(|d| d.message.as_str())
             .collect();
-        assert_eq!(messages, ["there is no Section 6 in this draft; the highest is 3"]);
+        assert_eq!(
+            messages,
+            ["there is no Section 6 in this draft; the highest is 3"]
+        );
     }
 
     #[test]
@@ -1181,8 +1238,20 @@ mod tests {
     }
 
     #[test]
+    fn references_in_a_row_are_not_citations() {
+        assert_flags(
+            RULE,
+            &plan("See Section 2.1, Section 5 and Section 2.2, Section 6."),
+            &["Section 5", "Section 6"],
+        );
+    }
+
+    #[test]
     fn sub_items_below_unnumbered_levels_are_not_judged() {
-        assert_no_findings(RULE, &plan("Under section 3d and Section 3.4, and paragraph 4(b), the dates hold."));
+        assert_no_findings(
+            RULE,
+            &plan("Under section 3d and Section 3.4, and paragraph 4(b), the dates hold."),
+        );
     }
 
     #[test]
@@ -1204,7 +1273,16 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_input() {
-        for text in ["Section", "§", "Section 99999", "제", "Articles 1,", "Section I.", "Annex (a)", "Part 0"] {
+        for text in [
+            "Section",
+            "§",
+            "Section 99999",
+            "제",
+            "Articles 1,",
+            "Section I.",
+            "Annex (a)",
+            "Part 0",
+        ] {
             let _ = flagged(RULE, text);
         }
     }

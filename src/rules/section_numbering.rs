@@ -80,6 +80,9 @@ fn check(cx: &Context, out: &mut Reporter) {
         let Some(numbering) = &section.numbering else {
             continue;
         };
+        if is_quantity(doc, numbering) {
+            continue;
+        }
         let numbering = &as_letter_if_continuing(doc, numbering, parent, &previous);
         let Some(label) = Label::read(doc, numbering) else {
             continue;
@@ -92,9 +95,12 @@ fn check(cx: &Context, out: &mut Reporter) {
             run: run.get(&(scheme, depth)),
             prefix: prefix.as_deref(),
         };
+        // A draft that opens on `5.` (or `Chapter 3`) is an excerpt or one file of a
+        // larger document: its first number is where it starts.
+        let opens_draft = index == 0 && parent.is_none();
         let chosen = match label
             .readings()
-            .find(|reading| situation.accepts(&label, reading))
+            .find(|reading| opens_draft || situation.accepts(&label, reading))
         {
             Some(reading) => reading.to_vec(),
             None => {
@@ -110,6 +116,24 @@ fn check(cx: &Context, out: &mut Reporter) {
         previous.insert((parent, scheme, depth), chosen.clone());
         run.insert((scheme, depth), chosen);
     }
+}
+
+/// `1.2 Trillion Won for Chips`: a headline that starts with a quantity, not a numbered
+/// heading.
+fn is_quantity(doc: &Document, numbering: &Numbering) -> bool {
+    const SCALES: [&str; 10] = [
+        "thousand", "million", "billion", "trillion", "percent", "per", "times", "fold", "bn", "m",
+    ];
+    if numbering.scheme != NumberingScheme::Decimal || numbering.components.len() < 2 {
+        return false;
+    }
+    let after = doc.text.get(numbering.label.end..).unwrap_or("");
+    let word: String = after
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    SCALES.contains(&word.to_lowercase().as_str())
 }
 
 /// A lone `I`, `V` or `X` that follows `H`, `U` or `W` under the same parent is a letter,
@@ -130,7 +154,10 @@ fn as_letter_if_continuing(
         return numbering;
     };
     let letter = NumberingScheme::Letter { upper };
-    if previous.get(&(parent, letter, 1)).is_some_and(|p| p[..] == [index - 1]) {
+    if previous
+        .get(&(parent, letter, 1))
+        .is_some_and(|p| p[..] == [index - 1])
+    {
         numbering.scheme = letter;
         numbering.components = vec![index];
     }
@@ -159,8 +186,12 @@ fn expected_prefix(
 
 /// Decimal numbers and `Section 4.2` continue each other (`Section 2` is followed by `2.1`).
 fn same_family(a: NumberingScheme, b: NumberingScheme) -> bool {
-    let decimal_like =
-        |s| matches!(s, NumberingScheme::Decimal | NumberingScheme::Keyword(Keyword::Section));
+    let decimal_like = |s| {
+        matches!(
+            s,
+            NumberingScheme::Decimal | NumberingScheme::Keyword(Keyword::Section)
+        )
+    };
     a == b || (decimal_like(a) && decimal_like(b))
 }
 
@@ -192,13 +223,14 @@ impl Situation<'_> {
             }
             // A new run of subsections beside the previous one: `1.2` then `2.1`.
             Some(previous) if self.prefix.is_none() => {
-                self.starts(label, last) && successor(split_last(previous).0).as_deref() == Some(stem)
+                self.starts(label, last)
+                    && successor(split_last(previous).0).as_deref() == Some(stem)
             }
             _ => {
                 self.starts(label, last)
-                    || self
-                        .run
-                        .is_some_and(|run| split_last(run).0 == stem && split_last(run).1.saturating_add(1) == last)
+                    || self.run.is_some_and(|run| {
+                        split_last(run).0 == stem && split_last(run).1.saturating_add(1) == last
+                    })
             }
         }
     }
@@ -206,7 +238,8 @@ impl Situation<'_> {
     /// Whether `last` can open a sequence: 1, or 0 for a decimal sequence that no parent
     /// numbers (`0. Definitions`, or `2.0` beside `1.2`).
     fn starts(&self, label: &Label, last: u32) -> bool {
-        last == 1 || (last == 0 && label.scheme == NumberingScheme::Decimal && self.prefix.is_none())
+        last == 1
+            || (last == 0 && label.scheme == NumberingScheme::Decimal && self.prefix.is_none())
     }
 
     fn message(&self, label: &Label, found: &[u32]) -> String {
@@ -218,15 +251,16 @@ impl Situation<'_> {
                     let before = label.render(previous);
                     compare(&shown, found, &before, previous, &next)
                 }
-                None => format!("numbering starts at {shown}: expected {}", label.render(&[1])),
+                None => format!(
+                    "numbering starts at {shown}: expected {}",
+                    label.render(&[1])
+                ),
             };
         }
         let (stem, _) = split_last(found);
         if let Some(prefix) = self.prefix.filter(|prefix| *prefix != stem) {
             let next = match self.previous {
-                Some(previous) if split_last(previous).0 == prefix => {
-                    bump(previous)
-                }
+                Some(previous) if split_last(previous).0 == prefix => bump(previous),
                 _ => with_last(prefix, 1),
             };
             return format!(
@@ -238,7 +272,13 @@ impl Situation<'_> {
         match self.previous {
             Some(previous) if split_last(previous).0 == stem => {
                 let before = label.render(previous);
-                compare(&shown, found, &before, previous, &label.render(&bump(previous)))
+                compare(
+                    &shown,
+                    found,
+                    &before,
+                    previous,
+                    &label.render(&bump(previous)),
+                )
             }
             Some(previous) => {
                 let mut options = vec![label.render(&bump(previous))];
@@ -331,11 +371,19 @@ struct Label {
 #[derive(Clone, Debug)]
 enum Format {
     Decimal,
-    Roman { upper: bool, unicode: bool },
-    Letter { upper: bool },
+    Roman {
+        upper: bool,
+        unicode: bool,
+    },
+    Letter {
+        upper: bool,
+    },
     Hangul,
     /// `Article 9`, `Part III`, `Annex B`: the keyword as written and the number's style.
-    Keyword { word: String, number: NumberStyle },
+    Keyword {
+        word: String,
+        number: NumberStyle,
+    },
     Korean(KoreanUnit),
 }
 
@@ -425,7 +473,10 @@ impl Label {
             }
             Format::Letter { upper } => letter(number.first().copied().unwrap_or(0), *upper),
             Format::Hangul => hangul(number.first().copied().unwrap_or(0)),
-            Format::Keyword { word, number: style } => {
+            Format::Keyword {
+                word,
+                number: style,
+            } => {
                 let value = match style {
                     NumberStyle::Decimal => decimal(number),
                     NumberStyle::Roman if number.len() == 1 => roman(number[0], true),
@@ -541,8 +592,8 @@ mod tests {
     fn flags_only_the_skip() {
         assert_flags(
             RULE,
-            "Harbour Plan\n\n7. Ferries\n\nText.\n\n9. Piers\n\nText.\n\n10. Tolls\n\nText.\n",
-            &["9"],
+            "Harbour Plan\n\n1. Ferries\n\nText.\n\n2. Piers\n\nText.\n\n4. Tolls\n\nText.\n\n5. Budget\n",
+            &["4"],
         );
     }
 
@@ -609,6 +660,23 @@ mod tests {
     }
 
     #[test]
+    fn a_draft_may_open_mid_sequence() {
+        assert_flags(
+            RULE,
+            "# 5. Budget\n\n## 5.1 Grants\n\n## 5.3 Loans\n",
+            &["5.3"],
+        );
+    }
+
+    #[test]
+    fn quantities_in_headlines_are_not_numbering() {
+        assert_no_findings(
+            RULE,
+            "# Chip Plan\n\n## 1.2 Trillion Won for Chip Plants\n\nText.\n\n## 3.5 Million Jobs by 2030\n",
+        );
+    }
+
+    #[test]
     fn decimal_may_start_at_zero() {
         assert_no_findings(
             RULE,
@@ -638,6 +706,15 @@ mod tests {
         );
     }
 
+    /// `A.` to `J.` headings, each with a line of text.
+    fn lettered(title: &str, heading: &str, word: &str) -> String {
+        let mut text = format!("{title}Depot Rules\n\n");
+        for c in 'A'..='J' {
+            text.push_str(&format!("{heading}{c}. {word} {c}\n\nText.\n\n"));
+        }
+        text
+    }
+
     #[test]
     fn letters_and_hangul_letters() {
         assert_flags(
@@ -651,8 +728,8 @@ mod tests {
             &["라"],
         );
         // `I.` after `H.` is a letter.
-        assert_no_findings(RULE, "Depot Rules\n\nG. Access\n\nH. Parking\n\nI. Fees\n\nJ. Staff\n");
-        assert_no_findings(RULE, "# Depot Rules\n\n## G. Access\n\n## H. Parking\n\n## I. Fees\n\n## J. Staff\n");
+        assert_no_findings(RULE, &lettered("", "", "Rule"));
+        assert_no_findings(RULE, &lettered("# ", "## ", "Rule"));
     }
 
     #[test]
@@ -690,7 +767,7 @@ mod tests {
         );
         assert_flags(
             RULE,
-            "마을 회관 규칙\n\n제3조 (목적) Purpose\n\n제5조 (정의) Terms\n",
+            "Village Hall Rules\n\n제3조 (목적) Purpose\n\n제5조 (정의) Terms\n",
             &["제3조", "제5조"],
         );
         assert_no_findings(
@@ -718,13 +795,27 @@ mod tests {
 
     #[test]
     fn keyword_letters_read_i_as_a_letter_when_continuing() {
-        assert_no_findings(RULE, "Plan\n\nText.\n\nAnnex H Forms\n\nAnnex I Maps\n\nAnnex J Data\n");
-        assert_flags(RULE, "Plan\n\nText.\n\nAnnex A Forms\n\nAnnex C Maps\n", &["Annex C"]);
+        let annexes: String = ('A'..='J')
+            .map(|c| format!("Annex {c} Forms\n\nText.\n\n"))
+            .collect();
+        assert_no_findings(RULE, &format!("Plan\n\nText.\n\n{annexes}"));
+        assert_flags(
+            RULE,
+            "Plan\n\nText.\n\nAnnex A Forms\n\nAnnex C Maps\n",
+            &["Annex C"],
+        );
     }
 
     #[test]
     fn never_panics_on_odd_input() {
-        for text in ["", "1.", "\n\n0.\n", "Article 0\n\nArticle 0\n", "제0조\n", "Ⅻ. X\n\nⅫ. Y\n"] {
+        for text in [
+            "",
+            "1.",
+            "\n\n0.\n",
+            "Article 0\n\nArticle 0\n",
+            "제0조\n",
+            "Ⅻ. X\n\nⅫ. Y\n",
+        ] {
             let _ = flagged(RULE, text);
         }
     }

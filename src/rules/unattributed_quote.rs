@@ -801,8 +801,8 @@ fn is_function_word(word: &str) -> bool {
     FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(word))
 }
 
-/// Titles that name a person (NOTES decision 6): `Minister Yoon`, `the minister`,
-/// `Director of …`, `…, Vice Chairman of …`.
+/// Titles and other nouns that name a person (NOTES decision 6): `Minister Yoon`,
+/// `the minister`, `Director of …`, `…, Vice Chairman of …`, `a senior economist`.
 const TITLES: &[&str] = &[
     "president",
     "minister",
@@ -841,6 +841,22 @@ const TITLES: &[&str] = &[
     "auditor",
     "economist",
     "analyst",
+    "expert",
+    "researcher",
+    "engineer",
+    "representative",
+    "farmer",
+    "fisherman",
+    "worker",
+    "rider",
+    "driver",
+    "resident",
+    "teacher",
+    "doctor",
+    "nurse",
+    "student",
+    "founder",
+    "owner",
 ];
 
 /// Honorifics before a name: `Ms Seo`, `Dr. Park`.
@@ -870,13 +886,19 @@ fn first_person(tokens: &[Token]) -> Option<usize> {
             .to_lowercase();
         let next = word(j + 1);
         let next_is_name = next.is_some_and(is_capitalised);
-        let after_determiner = j.checked_sub(1).and_then(word).is_some_and(is_determiner);
+        // `the minister`, `the ministry's spokesperson`, and with one adjective between,
+        // `a senior economist`.
+        let determines = |w: &str| is_determiner(w) || w.ends_with("'s") || w.ends_with("’s");
+        let prev = j.checked_sub(1).and_then(word);
+        let after_determiner = prev.is_some_and(determines);
+        let after_determiner_and_adjective = prev.is_some_and(|p| !is_capitalised(p))
+            && j.checked_sub(2).and_then(word).is_some_and(determines);
         let after_comma = j > 0 && tokens[j - 1] == Token::Break(',');
         let title = TITLES.contains(&bare.as_str())
             && if is_capitalised(text) {
                 next_is_name || next == Some("of") || after_determiner || after_comma
             } else {
-                after_determiner
+                after_determiner || after_determiner_and_adjective
             };
         let honorific = HONORIFICS.contains(&bare.as_str()) && next_is_name;
         let surname = is_capitalised(text)
@@ -1059,6 +1081,9 @@ mod tests {
         );
         assert_no_findings(
             "Han closed the meeting early. \"Investors read our calendar, not our releases,\" he said.\n",
+        );
+        assert_no_findings(
+            "Jane Doe, a senior economist at the bank, spoke first. She said, \"Rates will stay high for a year.\"\n",
         );
         let text = "The ministry will publish its report.\nShe told reporters, \"The fleet did the heavy lifting this year.\"\n";
         assert_flags(

@@ -8,8 +8,9 @@
 //!
 //! Not flagged: universally known acronyms (`US`, `UK`, `EU`, `UN`, `GDP`, `R&D`, …), ISO
 //! 4217 currency codes (`KRW`, `USD`), terms in the workspace glossary, unit and time
-//! symbols (`MW`, `KST`), Roman numerals (`Part III`, `Phase II`), words of an all-capitals
-//! headline, and acronyms in headings. An institution's initials (`MIT`, `NTIS`) are
+//! symbols (`MW`, `KST`), fiscal years (`FY2025`), Roman numerals (`Part III`,
+//! `Phase II`), words of an all-capitals headline, capitals used for emphasis (a word the
+//! draft also writes in lower case, such as `NOTE` or `AS IS`), and acronyms in headings. An institution's initials (`MIT`, `NTIS`) are
 //! flagged: a policy editor expands them on first use.
 //!
 //! ## Why it matters
@@ -74,7 +75,9 @@ fn check(cx: &Context, out: &mut Reporter) {
         )
         .map(|term| term_key(term))
         .collect();
+    // First uses, in document order.
     let mut seen = HashSet::new();
+    let mut first_uses = Vec::new();
     for block in doc.blocks.iter().filter(|b| !b.is_heading()) {
         let prose = doc.prose(block.range.clone());
         let shouting = shouting_runs(prose);
@@ -86,22 +89,43 @@ fn check(cx: &Context, out: &mut Reporter) {
             if !seen.insert(key.clone()) {
                 continue;
             }
-            let start = block.range.start + range.start;
             if is_exempt(word, &prose[..range.start]) || glossary_keys.contains(&key) {
                 continue;
             }
-            let defined_at = doc.terms.lookup(word).map(|d| d.term_range.start).min();
-            let message = match defined_at {
-                Some(at) if at <= start => continue,
-                Some(at) => format!(
-                    "`{word}` is used before it is expanded (line {}); spell it out here, at its first use",
-                    doc.lines.line_of(at) + 1
-                ),
-                None => format!("`{word}` is never expanded; write it out at its first use, e.g. `Full Name ({word})`"),
-            };
-            out.report(start..start + word.len(), message, None);
+            first_uses.push((word, block.range.start + range.start));
         }
     }
+    let emphasised = written_in_lower_case(&doc.prose, &first_uses);
+    for (word, start) in first_uses {
+        if emphasised.contains(word.to_lowercase().as_str()) {
+            continue;
+        }
+        let defined_at = doc.terms.lookup(word).map(|d| d.term_range.start).min();
+        let message = match defined_at {
+            Some(at) if at <= start => continue,
+            Some(at) => format!(
+                "`{word}` is used before it is expanded (line {}); spell it out here, at its first use",
+                doc.lines.line_of(at) + 1
+            ),
+            None => format!(
+                "`{word}` is never expanded; write it out at its first use, e.g. `Full Name ({word})`"
+            ),
+        };
+        out.report(start..start + word.len(), message, None);
+    }
+}
+
+/// The candidates that the draft also writes as ordinary lower-case words (`NOTE` and
+/// `note`, `AS IS` and `as`): capitals for emphasis, not acronyms. One pass over the text.
+fn written_in_lower_case(prose: &str, candidates: &[(&str, usize)]) -> HashSet<String> {
+    let wanted: HashSet<String> = candidates.iter().map(|(w, _)| w.to_lowercase()).collect();
+    if wanted.is_empty() {
+        return HashSet::new();
+    }
+    words(prose)
+        .filter(|(word, _)| word.chars().all(|c| !c.is_uppercase()) && wanted.contains(*word))
+        .map(|(word, _)| word.to_owned())
+        .collect()
 }
 
 /// Acronym candidates in a block's prose: words of capitals (and `&`, digits after the
@@ -148,7 +172,11 @@ fn is_exempt(word: &str, before: &str) -> bool {
         .strip_suffix('s')
         .filter(|b| b.len() >= 2)
         .unwrap_or(word);
-    glossary::is_known_acronym(body)
+    let fiscal_year = body
+        .strip_prefix("FY")
+        .is_some_and(|year| !year.is_empty() && year.chars().all(|c| c.is_ascii_digit()));
+    fiscal_year
+        || glossary::is_known_acronym(body)
         || glossary::is_currency_code(body)
         || SYMBOLS.contains(&body)
         || is_roman_numeral(body, before)
@@ -233,7 +261,7 @@ mod tests {
     fn leaves_known_units_numerals_and_headlines_alone() {
         assert_no_findings(
             "undefined-acronym",
-            "GDP rose in the US, the UK and the EU. R&D spending reached 3 trillion KRW and 2 billion USD.\n\nThe plant adds 40 MW at 10:00 KST. Part III and Phase II follow. The U.S. agreed.\n\nGOVERNMENT UNVEILS NEW PORT PLAN today.\n\nPORT ALDER, 3 May 2025 — The ferry runs.\n",
+            "GDP rose in the US, the UK and the EU. R&D spending reached 3 trillion KRW and 2 billion USD.\n\nThe plant adds 40 MW at 10:00 KST. Part III and Phase II follow. The U.S. agreed.\n\nGOVERNMENT UNVEILS NEW PORT PLAN today.\n\nPORT ALDER, 3 May 2025 — The ferry runs.\n\nThe fund is provided AS IS, as the law allows. It starts in FY2025 and FY26.\n",
         );
     }
 

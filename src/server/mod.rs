@@ -53,7 +53,7 @@ pub fn run_stdio() -> ExitCode {
 }
 
 /// Serves LSP over any byte streams (stdio, a pipe, an in-process duplex in tests) until
-/// `exit` or the end of `input`. Must run inside a multi-threaded tokio runtime.
+/// `exit` or the end of `input`. Must run inside a tokio runtime.
 pub async fn serve<I, O>(input: I, output: O) -> ExitCode
 where
     I: AsyncRead + Unpin,

@@ -76,9 +76,10 @@ fn spanned_lines(file: &FileReport, range: &Range<usize>) -> Range<usize> {
             .line_range(text, line)
             .unwrap_or(offset..offset)
     };
-    let start = line_range(range.start)
-        .start
-        .max(floor_char_boundary(text, range.start.saturating_sub(CONTEXT_BYTES)));
+    let start = line_range(range.start).start.max(floor_char_boundary(
+        text,
+        range.start.saturating_sub(CONTEXT_BYTES),
+    ));
     let mut end = line_range(range.end)
         .end
         .min(range.end.saturating_add(CONTEXT_BYTES))
