@@ -17,6 +17,7 @@
 //! scale words, months, naming words, and what glued suffixes (`km`, `bn`, `th`) mean.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -128,9 +129,7 @@ fn resolve(candidates: &[Candidate], block: usize, figures: &mut Vec<Figure>) {
             continue;
         };
         let scale = match &next {
-            Some((_, next_scale)) if candidate.opens_range && candidate.scale == 1.0 => {
-                *next_scale
-            }
+            Some((_, next_scale)) if candidate.opens_range && candidate.scale == 1.0 => *next_scale,
             _ => candidate.scale,
         };
         figures.push(Figure {
@@ -236,8 +235,7 @@ impl Number {
         let mut plain = true;
         // Thousands separators: `1,800`, not `1,2` or `2023,2024`.
         if at - start <= 3 {
-            while bytes.get(at) == Some(&b',') && (1..=3).all(|k| digit(at + k)) && !digit(at + 4)
-            {
+            while bytes.get(at) == Some(&b',') && (1..=3).all(|k| digit(at + k)) && !digit(at + 4) {
                 bytes[at + 1..at + 4].iter().for_each(|&b| push(b));
                 at += 4;
                 plain = false;
@@ -315,14 +313,9 @@ enum Before {
 
 impl Scanner<'_> {
     fn scan(&self, out: &mut Vec<Candidate>) {
-        let bytes = self.text.as_bytes();
         let mut at = 0;
-        while at < bytes.len() {
-            if bytes[at].is_ascii_digit() {
-                at = self.read(at, out);
-            } else {
-                at += 1;
-            }
+        while let Some(digit) = next_digit(self.text.as_bytes(), at) {
+            at = self.read(digit, out);
         }
     }
 
@@ -350,9 +343,8 @@ impl Scanner<'_> {
                     range: self.abs(start..number.end),
                     number: sign * number.value,
                     scale: 1.0,
-                    reading: unit_before.map_or(Reading::SharesNextUnit, |unit| {
-                        Reading::Figure(Some(unit))
-                    }),
+                    reading: unit_before
+                        .map_or(Reading::SharesNextUnit, |unit| Reading::Figure(Some(unit))),
                     opens_range: true,
                 });
                 return second;
@@ -445,7 +437,10 @@ impl Scanner<'_> {
         if self.is_heading && line_start == 0 {
             return true;
         }
-        let lettered = text.as_bytes().get(number.end).is_some_and(u8::is_ascii_alphabetic)
+        let lettered = text
+            .as_bytes()
+            .get(number.end)
+            .is_some_and(u8::is_ascii_alphabetic)
             && matches!(text.as_bytes().get(number.end + 1), Some(b'.' | b')'));
         let mark = number.end + usize::from(lettered);
         match char_at(text, mark) {
@@ -477,7 +472,8 @@ impl Scanner<'_> {
         if glued.is_alphabetic() {
             // `FY2024`, `G20`, `제1조` name things; `USD5m` is money.
             let word = letters_back(text, start);
-            return if self.is_currency_code(&text[word.clone()]) {
+            let letters = &text[word.clone()];
+            return if self.is_currency_code(letters, classify(letters)) {
                 Before::Unit(word, UnitKind::Currency)
             } else {
                 Before::Name
@@ -535,7 +531,8 @@ impl Scanner<'_> {
             return Before::Nothing;
         }
         let word = &text[range.clone()];
-        if !dotted && self.is_currency_code(word) {
+        let class = classify(word);
+        if !dotted && self.is_currency_code(word, class) {
             return Before::Unit(range, UnitKind::Currency);
         }
         let mut buf = [0; WORD_BUF];
@@ -545,7 +542,6 @@ impl Scanner<'_> {
                 return Before::Unit(start..range.end, UnitKind::Measure);
             }
         }
-        let class = classify(word);
         // `U.S.C. 3506`, `C.F.R. 200`: a dotted initialism before a number cites a code.
         let initialism = dotted && is_capital(word) && char_before(text, range.start) == Some('.');
         if class.has(Class::NAMING)
@@ -672,8 +668,8 @@ impl Scanner<'_> {
                 let mut buf = [0; WORD_BUF];
                 let lower = ascii_lower(word, &mut buf).unwrap_or_default();
                 // A glued `b` is a billion only after a currency: `$5b`, but `section 6b`.
-                let scale_word = glued_scale(word)
-                    .filter(|_| currency_before || !matches!(word, "b" | "B"));
+                let scale_word =
+                    glued_scale(word).filter(|_| currency_before || !matches!(word, "b" | "B"));
                 if let Some(factor) = scale_word {
                     scale = factor;
                     end = suffix.end;
@@ -686,7 +682,8 @@ impl Scanner<'_> {
                 {
                     // `5th`, `1990s`, `9am`.
                     return (end, 1.0, Reading::NotFigure);
-                } else if let Some(kind) = self.glued_unit_kind(word).filter(|_| !is_capital(word)) {
+                } else if let Some(kind) = self.glued_unit_kind(word).filter(|_| !is_capital(word))
+                {
                     return (end, 1.0, Reading::Figure(Some(self.unit(suffix, kind))));
                 } else {
                     // `5G`, `3D`, `6b`: names.
@@ -725,14 +722,22 @@ impl Scanner<'_> {
             }
         }
         // `50+ countries`
-        let unit_from = if char_at(text, end) == Some('+') { end + 1 } else { end };
+        let unit_from = if char_at(text, end) == Some('+') {
+            end + 1
+        } else {
+            end
+        };
         let reading = self.unit_after(unit_from, number);
         match metres_or_million {
             Some(m)
                 if !matches!(&reading, Reading::Figure(Some(u))
                     if matches!(u.kind, UnitKind::Count | UnitKind::Currency)) =>
             {
-                (number.end, 1.0, Reading::Figure(Some(self.unit(m, UnitKind::Measure))))
+                (
+                    number.end,
+                    1.0,
+                    Reading::Figure(Some(self.unit(m, UnitKind::Measure))),
+                )
             }
             _ => (end, scale, reading),
         }
@@ -764,7 +769,9 @@ impl Scanner<'_> {
             unit("시간".len(), UnitKind::Measure)
         } else if scale == 1.0 && rest.starts_with('년') && number.is_year_like()
             || scale == 1.0 && rest.starts_with(['월', '일', '시', '분', '초'])
-            || rest.starts_with(['차', '번', '위', '호', '등', '항', '장', '절', '관', '편', '권'])
+            || rest.starts_with([
+                '차', '번', '위', '호', '등', '항', '장', '절', '관', '편', '권',
+            ])
         {
             // Dates and times; ordinals, ranks and numbered parts (`2차`, `3위`, `2항`).
             Reading::NotFigure
@@ -843,7 +850,7 @@ impl Scanner<'_> {
         if let Some(end) = self.percentage_phrase(lower, range.end) {
             return unit(at..end, UnitKind::Percentage);
         }
-        if class.has(Class::CURRENCY | Class::CURRENCY_CODE) || self.is_currency_code(word) {
+        if class.has(Class::CURRENCY) || self.is_currency_code(word, class) {
             return unit(range, UnitKind::Currency);
         }
         if class.has(Class::MEASURE) {
@@ -981,7 +988,7 @@ impl Scanner<'_> {
         let class = classify(word);
         if class.has(Class::PERCENT) {
             Some(UnitKind::Percentage)
-        } else if self.is_currency_code(word) {
+        } else if self.is_currency_code(word, class) {
             Some(UnitKind::Currency)
         } else if class.has(Class::MEASURE) || self.is_configured_unit(word) {
             Some(UnitKind::Measure)
@@ -990,9 +997,10 @@ impl Scanner<'_> {
         }
     }
 
-    /// An ISO 4217 code or a configured currency.
-    fn is_currency_code(&self, word: &str) -> bool {
-        classify(word).has(Class::CURRENCY_CODE)
+    /// An ISO 4217 code (by `class`, what the vocabulary says `word` is) or a configured
+    /// currency.
+    fn is_currency_code(&self, word: &str, class: Class) -> bool {
+        class.has(Class::CURRENCY_CODE)
             || self
                 .config
                 .currencies
@@ -1025,9 +1033,12 @@ fn lent_unit(start: &Candidate) -> Option<Unit> {
 /// A short line that does not end a sentence: a title after a number is numbering.
 fn is_title_line(rest: &str) -> bool {
     const LONGEST_TITLE: usize = 12;
-    let line = rest.split(['\n', '\r']).next().unwrap_or_default().trim_end();
-    !line.ends_with(['.', ';', ',', ':'])
-        && line.split_whitespace().nth(LONGEST_TITLE).is_none()
+    let line = rest
+        .split(['\n', '\r'])
+        .next()
+        .unwrap_or_default()
+        .trim_end();
+    !line.ends_with(['.', ';', ',', ':']) && line.split_whitespace().nth(LONGEST_TITLE).is_none()
 }
 
 // --- Characters and words -------------------------------------------------------------
@@ -1046,6 +1057,23 @@ fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; WORD_BUF]) -> Option<&'b str> {
     out.copy_from_slice(bytes);
     out.make_ascii_lowercase();
     std::str::from_utf8(out).ok()
+}
+
+/// The first ASCII digit at or after `from`. Most prose has none: whole chunks are
+/// tested without a branch per byte, which the compiler vectorises.
+fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
+    const CHUNK: usize = 32;
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + CHUNK) {
+        if chunk.iter().fold(false, |any, b| any | b.is_ascii_digit()) {
+            break;
+        }
+        at += CHUNK;
+    }
+    bytes[at.min(bytes.len())..]
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|i| at + i)
 }
 
 fn char_at(text: &str, at: usize) -> Option<char> {
@@ -1165,7 +1193,10 @@ fn inside_brackets(text: &str, at: usize) -> bool {
 
 /// Whether the `len` bytes at the start of `rest` end a word there.
 fn ends_word(rest: &str, len: usize) -> bool {
-    let last_is_letter = rest[..len].chars().next_back().is_some_and(char::is_alphanumeric);
+    let last_is_letter = rest[..len]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric);
     !last_is_letter || !char_at(rest, len).is_some_and(char::is_alphanumeric)
 }
 
@@ -1204,7 +1235,44 @@ fn is_hangul(c: char) -> bool {
 }
 
 fn is_currency_symbol(c: char) -> bool {
-    matches!(c, '$' | '¢' | '£' | '¤' | '¥' | '৳' | '฿' | '\u{20A0}'..='\u{20C0}' | '﹩' | '＄' | '￠' | '￡' | '￥' | '￦')
+    matches!(
+        c,
+        '$' | '¢' | '£' | '¤' | '¥' | '৳' | '฿' | '\u{20A0}'
+            ..='\u{20C0}' | '﹩' | '＄' | '￠' | '￡' | '￥' | '￦'
+    )
+}
+
+/// The ISO 4217 code a currency unit stands for, as written after or before a figure:
+/// `$`, `US$`, `dollars` → `USD`; `₩`, `won`, `원` → `KRW`; `€` → `EUR`; a code as itself.
+/// `None` for a currency the text does not pin down (`¢`, `pence`, `rial`).
+pub fn currency_code(unit: &str) -> Option<&'static str> {
+    let unit = unit.trim();
+    if let Some(code) = ISO_CURRENCIES.iter().find(|c| **c == unit) {
+        return Some(if *code == "RMB" { "CNY" } else { code });
+    }
+    let lower = unit.to_lowercase();
+    let singular = lower.strip_suffix('s').unwrap_or(&lower);
+    Some(match singular {
+        "$" | "us$" | "＄" | "﹩" | "dollar" | "us dollar" => "USD",
+        "₩" | "￦" | "won" | "원" | "korean won" => "KRW",
+        "€" | "euro" => "EUR",
+        "£" | "￡" | "pound" | "pound sterling" | "sterling" => "GBP",
+        "¥" | "￥" | "yen" | "엔" => "JPY",
+        "yuan" | "renminbi" | "위안" => "CNY",
+        "₹" | "rupee" => "INR",
+        "a$" => "AUD",
+        "c$" => "CAD",
+        "hk$" => "HKD",
+        "s$" => "SGD",
+        "nt$" => "TWD",
+        "₫" | "dong" => "VND",
+        "฿" | "baht" => "THB",
+        "₽" | "rouble" | "ruble" => "RUB",
+        "₺" | "lira" => "TRY",
+        "달러" => "USD",
+        "유로" => "EUR",
+        _ => return None,
+    })
 }
 
 /// One capital letter: glued to a number it labels (`1A`, `Route 5B`) rather than
@@ -1283,22 +1351,28 @@ struct Class(u16);
 impl Class {
     /// Cannot be what a number counts.
     const FUNCTION: Class = Class(1);
-    const MEASURE: Class = Class(1 << 1);
+    const MEASURE_WORD: Class = Class(1 << 1);
+    /// Case-sensitive: `MW` is not `mW`.
+    const MEASURE_SYMBOL: Class = Class(1 << 2);
     /// A currency's name: `won`, `dollars`.
-    const CURRENCY: Class = Class(1 << 2);
-    /// An ISO 4217 code: `KRW`.
-    const CURRENCY_CODE: Class = Class(1 << 3);
-    const PERCENT: Class = Class(1 << 4);
+    const CURRENCY: Class = Class(1 << 3);
+    /// An ISO 4217 code: `KRW`. Case-sensitive.
+    const CURRENCY_CODE: Class = Class(1 << 4);
+    const PERCENT: Class = Class(1 << 5);
     /// Before a number, names or ranks with it: `Article 12`, `top 10`.
-    const NAMING: Class = Class(1 << 5);
+    const NAMING: Class = Class(1 << 6);
     /// Names with a following number when written with its dot: `No. 5`.
-    const ABBREVIATION: Class = Class(1 << 6);
-    const MONTH: Class = Class(1 << 7);
-    const TIME_OF_DAY: Class = Class(1 << 8);
+    const ABBREVIATION: Class = Class(1 << 7);
+    /// Case-sensitive: `May`, not the verb `may`.
+    const MONTH: Class = Class(1 << 8);
+    const TIME_OF_DAY: Class = Class(1 << 9);
+
+    const MEASURE: Class = Class(Class::MEASURE_WORD.0 | Class::MEASURE_SYMBOL.0);
+    const CASE_SENSITIVE: Class =
+        Class(Class::MEASURE_SYMBOL.0 | Class::CURRENCY_CODE.0 | Class::MONTH.0);
     /// Any unit a table column header may name.
-    const UNIT: Class = Class(
-        Class::MEASURE.0 | Class::CURRENCY.0 | Class::CURRENCY_CODE.0 | Class::PERCENT.0,
-    );
+    const UNIT: Class =
+        Class(Class::MEASURE.0 | Class::CURRENCY.0 | Class::CURRENCY_CODE.0 | Class::PERCENT.0);
 
     fn has(self, any: Class) -> bool {
         self.0 & any.0 != 0
@@ -1313,87 +1387,164 @@ impl std::ops::BitOr for Class {
     }
 }
 
-/// Every vocabulary below, hashed once so that each word costs one or two lookups.
-struct Vocabulary {
-    /// Case-sensitive entries: unit symbols (`MW` is not `mW`), ISO codes, month names
-    /// (`May`, not the verb `may`).
-    exact: HashMap<&'static str, Class>,
-    /// Lower-cased entries, with the plural of every noun.
-    folded: HashMap<String, Class>,
+/// FNV-1a: vocabulary keys are short words, for which SipHash's setup dominates.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
 }
 
-static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
-    let mut exact: HashMap<&'static str, Class> = HashMap::new();
-    for (words, class) in [
-        (MEASURE_SYMBOLS, Class::MEASURE),
-        (ISO_CURRENCIES, Class::CURRENCY_CODE),
-        (MONTHS, Class::MONTH),
-    ] {
-        for word in words {
-            let entry = exact.entry(word).or_default();
-            *entry = *entry | class;
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
         }
     }
-    let mut folded: HashMap<String, Class> = HashMap::new();
-    for (words, class, nouns) in [
-        (FUNCTION_WORDS, Class::FUNCTION, false),
-        (MEASURE_WORDS, Class::MEASURE, true),
-        (CURRENCY_NAMES, Class::CURRENCY, true),
-        (PERCENT_WORDS, Class::PERCENT, false),
-        (NAMING_WORDS, Class::NAMING, true),
-        (NAMING_ABBREVIATIONS, Class::ABBREVIATION, false),
-        (TIMES_OF_DAY, Class::TIME_OF_DAY, false),
-    ] {
-        for word in words {
-            let plurals = [format!("{word}s"), format!("{word}es")];
-            let forms = std::iter::once(word.to_string()).chain(plurals.into_iter().filter(|_| nouns));
-            for form in forms {
-                let entry = folded.entry(form).or_default();
-                *entry = *entry | class;
+}
+
+/// Every vocabulary below in one table, built once: case-sensitive entries as spelled,
+/// the rest lower-cased with the plural of every noun. A lower-case word costs one
+/// lookup.
+static VOCABULARY: LazyLock<HashMap<String, Class, BuildHasherDefault<Fnv>>> =
+    LazyLock::new(|| {
+        let mut table: HashMap<String, Class, BuildHasherDefault<Fnv>> = HashMap::default();
+        for (words, class, nouns) in [
+            (MEASURE_SYMBOLS, Class::MEASURE_SYMBOL, false),
+            (ISO_CURRENCIES, Class::CURRENCY_CODE, false),
+            (MONTHS, Class::MONTH, false),
+            (FUNCTION_WORDS, Class::FUNCTION, false),
+            (MEASURE_WORDS, Class::MEASURE_WORD, true),
+            (CURRENCY_NAMES, Class::CURRENCY, true),
+            (PERCENT_WORDS, Class::PERCENT, false),
+            (NAMING_WORDS, Class::NAMING, true),
+            (NAMING_ABBREVIATIONS, Class::ABBREVIATION, false),
+            (TIMES_OF_DAY, Class::TIME_OF_DAY, false),
+        ] {
+            for word in words {
+                let plurals = [format!("{word}s"), format!("{word}es")];
+                let forms =
+                    std::iter::once(word.to_string()).chain(plurals.into_iter().filter(|_| nouns));
+                for form in forms {
+                    let entry = table.entry(form).or_default();
+                    *entry = *entry | class;
+                }
             }
         }
-    }
-    Vocabulary { exact, folded }
-});
+        table
+    });
 
 /// What `word` is, in whatever case it is written.
 fn classify(word: &str) -> Class {
-    let vocabulary = &*VOCABULARY;
+    let lookup = |w: &str| VOCABULARY.get(w).copied().unwrap_or_default();
+    let as_written = lookup(word);
+    if !word.bytes().any(|b| b.is_ascii_uppercase()) {
+        return as_written;
+    }
     let mut buf = [0; WORD_BUF];
-    let exact = vocabulary.exact.get(word).copied().unwrap_or_default();
-    let folded = ascii_lower(word, &mut buf)
-        .and_then(|lower| vocabulary.folded.get(lower))
-        .copied()
-        .unwrap_or_default();
-    exact | folded
+    let folded = ascii_lower(word, &mut buf).map_or(Class::default(), lookup);
+    Class(as_written.0 | (folded.0 & !Class::CASE_SENSITIVE.0))
 }
 
 /// Unit symbols, case-sensitive.
 const MEASURE_SYMBOLS: &[&str] = &[
-    "A", "CO2e", "EJ", "GB", "GHz", "GJ", "GL", "GW", "GWh", "GWp", "Gbps", "Gt", "GtCO2e",
-    "Hz", "J", "KB", "L", "MB", "MHz", "MJ", "ML", "MPa", "MW", "MWh", "MWp", "Mbps", "Mt",
-    "MtCO2e", "Mtoe", "PB", "PJ", "Pa", "TB", "TEU", "TJ", "TW", "TWh", "V", "W", "Wh", "Wp",
-    "bar", "bbl", "boe", "cal", "cm", "cm2", "cm²", "dB", "ft", "ft²", "g", "gal", "h", "hPa",
-    "ha", "hr", "kA", "kB", "kHz", "kJ", "kPa", "kV", "kW", "kWh", "kWp", "kbps", "kcal", "kg",
-    "kl", "km", "km2", "km²", "kph", "kt", "ktoe", "l", "lb", "lbs", "m", "m2", "m3", "mA",
-    "mL", "mV", "mbar", "mg", "mi", "min", "ml", "mm", "mph", "ms", "m²", "m³", "nm", "oz",
-    "ppb", "ppm", "rpm", "sq", "t", "tCO2", "tCO2e", "toe", "wk", "wks", "x", "yd", "yr", "yrs",
-    "µm", "μm",
+    "A", "CO2e", "EJ", "GB", "GHz", "GJ", "GL", "GW", "GWh", "GWp", "Gbps", "Gt", "GtCO2e", "Hz",
+    "J", "KB", "L", "MB", "MHz", "MJ", "ML", "MPa", "MW", "MWh", "MWp", "Mbps", "Mt", "MtCO2e",
+    "Mtoe", "PB", "PJ", "Pa", "TB", "TEU", "TJ", "TW", "TWh", "V", "W", "Wh", "Wp", "bar", "bbl",
+    "boe", "cal", "cm", "cm2", "cm²", "dB", "ft", "ft²", "g", "gal", "h", "hPa", "ha", "hr", "kA",
+    "kB", "kHz", "kJ", "kPa", "kV", "kW", "kWh", "kWp", "kbps", "kcal", "kg", "kl", "km", "km2",
+    "km²", "kph", "kt", "ktoe", "l", "lb", "lbs", "m", "m2", "m3", "mA", "mL", "mV", "mbar", "mg",
+    "mi", "min", "ml", "mm", "mph", "ms", "m²", "m³", "nm", "oz", "ppb", "ppm", "rpm", "sq", "t",
+    "tCO2", "tCO2e", "toe", "wk", "wks", "x", "yd", "yr", "yrs", "µm", "μm",
 ];
 
 /// Units of measure and time written as words, lower-cased and singular; irregular plurals
 /// listed too.
 const MEASURE_WORDS: &[&str] = &[
-    "acre", "amp", "ampere", "barrel", "bit", "byte", "calorie", "celsius", "centimeter",
-    "centimetre", "centuries", "century", "cubic", "day", "decade", "decibel", "degree",
-    "fahrenheit", "feet", "fold", "foot", "fortnight", "gallon", "gigabyte", "gigaton",
-    "gigawatt", "gigawatt-hour", "gram", "gramme", "hectare", "hour", "inch", "joule", "kelvin",
-    "kilo", "kilobyte", "kilocalorie", "kilogram", "kilometer", "kilometre", "kiloton",
-    "kilovolt", "kilowatt", "kilowatt-hour", "knot", "liter", "litre", "megabyte", "megaton",
-    "megawatt", "megawatt-hour", "meter", "metre", "mile", "millennia", "millennium",
-    "milliliter", "millilitre", "millimeter", "millimetre", "minute", "month", "ounce",
-    "pascal", "petabyte", "quarter", "second", "square", "terabyte", "terawatt",
-    "terawatt-hour", "time", "ton", "tonne", "volt", "watt", "watt-hour", "week", "yard",
+    "acre",
+    "amp",
+    "ampere",
+    "barrel",
+    "bit",
+    "byte",
+    "calorie",
+    "celsius",
+    "centimeter",
+    "centimetre",
+    "centuries",
+    "century",
+    "cubic",
+    "day",
+    "decade",
+    "decibel",
+    "degree",
+    "fahrenheit",
+    "feet",
+    "fold",
+    "foot",
+    "fortnight",
+    "gallon",
+    "gigabyte",
+    "gigaton",
+    "gigawatt",
+    "gigawatt-hour",
+    "gram",
+    "gramme",
+    "hectare",
+    "hour",
+    "inch",
+    "joule",
+    "kelvin",
+    "kilo",
+    "kilobyte",
+    "kilocalorie",
+    "kilogram",
+    "kilometer",
+    "kilometre",
+    "kiloton",
+    "kilovolt",
+    "kilowatt",
+    "kilowatt-hour",
+    "knot",
+    "liter",
+    "litre",
+    "megabyte",
+    "megaton",
+    "megawatt",
+    "megawatt-hour",
+    "meter",
+    "metre",
+    "mile",
+    "millennia",
+    "millennium",
+    "milliliter",
+    "millilitre",
+    "millimeter",
+    "millimetre",
+    "minute",
+    "month",
+    "ounce",
+    "pascal",
+    "petabyte",
+    "quarter",
+    "second",
+    "square",
+    "terabyte",
+    "terawatt",
+    "terawatt-hour",
+    "time",
+    "ton",
+    "tonne",
+    "volt",
+    "watt",
+    "watt-hour",
+    "week",
+    "yard",
     "year",
 ];
 
@@ -1419,19 +1570,47 @@ const ISO_CURRENCIES: &[&str] = &[
 const CURRENCY_NAMES: &[&str] = &[
     "baht", "cedi", "cent", "dinar", "dirham", "dollar", "dong", "euro", "forint", "franc",
     "krona", "krone", "kroner", "kronor", "kwacha", "lira", "naira", "pence", "penny", "peso",
-    "pound", "rand", "renminbi", "rial", "ringgit", "riyal", "rouble", "ruble", "rupee",
-    "rupiah", "shekel", "shilling", "sterling", "taka", "won", "yen", "yuan", "zloty",
+    "pound", "rand", "renminbi", "rial", "ringgit", "riyal", "rouble", "ruble", "rupee", "rupiah",
+    "shekel", "shilling", "sterling", "taka", "won", "yen", "yuan", "zloty",
 ];
 
 const PERCENT_WORDS: &[&str] = &[
-    "bp", "bps", "pct", "percent", "percentage", "pp", "ppt", "ppts",
+    "bp",
+    "bps",
+    "pct",
+    "percent",
+    "percentage",
+    "pp",
+    "ppt",
+    "ppts",
 ];
 
 /// Month names and their abbreviations, capitalised.
 const MONTHS: &[&str] = &[
-    "Apr", "April", "Aug", "August", "Dec", "December", "Feb", "February", "Jan", "January",
-    "Jul", "July", "Jun", "June", "Mar", "March", "May", "Nov", "November", "Oct", "October",
-    "Sep", "Sept", "September",
+    "Apr",
+    "April",
+    "Aug",
+    "August",
+    "Dec",
+    "December",
+    "Feb",
+    "February",
+    "Jan",
+    "January",
+    "Jul",
+    "July",
+    "Jun",
+    "June",
+    "Mar",
+    "March",
+    "May",
+    "Nov",
+    "November",
+    "Oct",
+    "October",
+    "Sep",
+    "Sept",
+    "September",
 ];
 
 const TIMES_OF_DAY: &[&str] = &[
@@ -1441,15 +1620,81 @@ const TIMES_OF_DAY: &[&str] = &[
 /// Words after which a number names, numbers or ranks something, lower-cased and
 /// singular: `Article 12`, `version 2.3`, `Phase 2`, `top 10`.
 const NAMING_WORDS: &[&str] = &[
-    "amendment", "annex", "annexe", "appendices", "appendix", "article", "bottom", "bulletin",
-    "categories", "category", "chapter", "circular", "clause", "decree", "directive", "edition",
-    "figure", "floor", "goal", "grade", "indicator", "industry", "iso", "item", "law", "lesson",
-    "level", "memorandum", "model", "module", "notice", "objective", "option", "ordinance",
-    "page", "paragraph", "part", "phase", "pillar", "priority", "protocol", "question", "rank",
-    "ranked", "ranking", "regulation", "release", "resolution", "revision", "room", "round",
-    "route", "scenario", "schedule", "sdg", "section", "session", "stage", "statute", "step",
-    "subchapter", "subclause", "subparagraph", "subpart", "subsection", "target", "theme",
-    "tier", "title", "top", "type", "version", "volume", "wave", "web",
+    "amendment",
+    "annex",
+    "annexe",
+    "appendices",
+    "appendix",
+    "article",
+    "bottom",
+    "bulletin",
+    "categories",
+    "category",
+    "chapter",
+    "circular",
+    "clause",
+    "decree",
+    "directive",
+    "edition",
+    "figure",
+    "floor",
+    "goal",
+    "grade",
+    "indicator",
+    "industry",
+    "iso",
+    "item",
+    "law",
+    "lesson",
+    "level",
+    "memorandum",
+    "model",
+    "module",
+    "notice",
+    "objective",
+    "option",
+    "ordinance",
+    "page",
+    "paragraph",
+    "part",
+    "phase",
+    "pillar",
+    "priority",
+    "protocol",
+    "question",
+    "rank",
+    "ranked",
+    "ranking",
+    "regulation",
+    "release",
+    "resolution",
+    "revision",
+    "room",
+    "round",
+    "route",
+    "scenario",
+    "schedule",
+    "sdg",
+    "section",
+    "session",
+    "stage",
+    "statute",
+    "step",
+    "subchapter",
+    "subclause",
+    "subparagraph",
+    "subpart",
+    "subsection",
+    "target",
+    "theme",
+    "tier",
+    "title",
+    "top",
+    "type",
+    "version",
+    "volume",
+    "wave",
+    "web",
 ];
 
 /// Abbreviations that name with a following number only when written with their dot:
@@ -1462,27 +1707,217 @@ const NAMING_ABBREVIATIONS: &[&str] = &[
 /// Words that cannot be what a number counts, lower-cased: determiners, pronouns,
 /// prepositions, conjunctions, auxiliaries, adverbs of time, place and degree, weekdays.
 const FUNCTION_WORDS: &[&str] = &[
-    "a", "about", "above", "across", "after", "again", "against", "ago", "ahead", "all",
-    "almost", "alone", "along", "already", "also", "although", "altogether", "always", "amid",
-    "among", "amongst", "an", "and", "another", "any", "apiece", "are", "around", "as", "at",
-    "away", "back", "be", "because", "been", "before", "behind", "being", "below", "beside",
-    "besides", "between", "beyond", "both", "but", "by", "can", "coming", "concerning", "could",
-    "despite", "did", "do", "does", "down", "during", "each", "earlier", "either", "else",
-    "even", "ever", "every", "except", "excluding", "following", "for", "friday", "from", "had",
-    "has", "have", "having", "he", "hence", "her", "here", "him", "his", "however", "i", "if",
-    "in", "including", "inside", "instead", "into", "is", "it", "its", "itself", "just", "last",
-    "later", "least", "like", "may", "me", "might", "minus", "monday", "most", "must", "my",
-    "near", "neither", "never", "next", "no", "nor", "not", "now", "of", "off", "often", "on",
-    "once", "only", "onto", "onwards", "or", "our", "out", "outside", "over", "overall", "past",
-    "per", "plus", "previous", "quite", "rather", "regarding", "respectively", "saturday",
-    "shall", "she", "should", "since", "so", "some", "sometimes", "soon", "still", "such",
-    "sunday", "than", "that", "the", "their", "them", "themselves", "then", "there",
-    "therefore", "these", "they", "this", "those", "though", "through", "throughout",
-    "thursday", "thus", "till", "to", "today", "together", "tomorrow", "tonight", "too",
-    "toward", "towards", "tuesday", "under", "unless", "unlike", "until", "up", "upon", "us",
-    "versus", "very", "via", "vs", "was", "we", "wednesday", "well", "were", "what", "whatever",
-    "when", "whenever", "where", "whereas", "wherever", "whether", "which", "while", "who",
-    "whom", "whose", "will", "with", "within", "without", "would", "yesterday", "yet", "you",
+    "a",
+    "about",
+    "above",
+    "across",
+    "after",
+    "again",
+    "against",
+    "ago",
+    "ahead",
+    "all",
+    "almost",
+    "alone",
+    "along",
+    "already",
+    "also",
+    "although",
+    "altogether",
+    "always",
+    "amid",
+    "among",
+    "amongst",
+    "an",
+    "and",
+    "another",
+    "any",
+    "apiece",
+    "are",
+    "around",
+    "as",
+    "at",
+    "away",
+    "back",
+    "be",
+    "because",
+    "been",
+    "before",
+    "behind",
+    "being",
+    "below",
+    "beside",
+    "besides",
+    "between",
+    "beyond",
+    "both",
+    "but",
+    "by",
+    "can",
+    "coming",
+    "concerning",
+    "could",
+    "despite",
+    "did",
+    "do",
+    "does",
+    "down",
+    "during",
+    "each",
+    "earlier",
+    "either",
+    "else",
+    "even",
+    "ever",
+    "every",
+    "except",
+    "excluding",
+    "following",
+    "for",
+    "friday",
+    "from",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "hence",
+    "her",
+    "here",
+    "him",
+    "his",
+    "however",
+    "i",
+    "if",
+    "in",
+    "including",
+    "inside",
+    "instead",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "last",
+    "later",
+    "least",
+    "like",
+    "may",
+    "me",
+    "might",
+    "minus",
+    "monday",
+    "most",
+    "must",
+    "my",
+    "near",
+    "neither",
+    "never",
+    "next",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "often",
+    "on",
+    "once",
+    "only",
+    "onto",
+    "onwards",
+    "or",
+    "our",
+    "out",
+    "outside",
+    "over",
+    "overall",
+    "past",
+    "per",
+    "plus",
+    "previous",
+    "quite",
+    "rather",
+    "regarding",
+    "respectively",
+    "saturday",
+    "shall",
+    "she",
+    "should",
+    "since",
+    "so",
+    "some",
+    "sometimes",
+    "soon",
+    "still",
+    "such",
+    "sunday",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "therefore",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "through",
+    "throughout",
+    "thursday",
+    "thus",
+    "till",
+    "to",
+    "today",
+    "together",
+    "tomorrow",
+    "tonight",
+    "too",
+    "toward",
+    "towards",
+    "tuesday",
+    "under",
+    "unless",
+    "unlike",
+    "until",
+    "up",
+    "upon",
+    "us",
+    "versus",
+    "very",
+    "via",
+    "vs",
+    "was",
+    "we",
+    "wednesday",
+    "well",
+    "were",
+    "what",
+    "whatever",
+    "when",
+    "whenever",
+    "where",
+    "whereas",
+    "wherever",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "yesterday",
+    "yet",
+    "you",
     "your",
 ];
 
@@ -1497,8 +1932,20 @@ fn is_connector(word: &str) -> bool {
 fn is_modifier(word: &str) -> bool {
     matches!(
         word,
-        "more" | "fewer" | "less" | "other" | "spent" | "paid" | "sold" | "lent" | "given"
-            | "taken" | "made" | "built" | "held" | "kept"
+        "more"
+            | "fewer"
+            | "less"
+            | "other"
+            | "spent"
+            | "paid"
+            | "sold"
+            | "lent"
+            | "given"
+            | "taken"
+            | "made"
+            | "built"
+            | "held"
+            | "kept"
     ) || word.len() > 4 && word.ends_with("ly")
         || word.len() > 4 && word.ends_with("ed")
         || word.len() > 5 && word.ends_with("ing")
@@ -1538,10 +1985,7 @@ mod tests {
         );
         assert_eq!(
             figures("Margins fell to -1.5% and 30bn."),
-            [
-                figure("1.5", -1.5, Some("%")),
-                figure("30bn", 3e10, None)
-            ]
+            [figure("1.5", -1.5, Some("%")), figure("30bn", 3e10, None)]
         );
     }
 
@@ -1615,8 +2059,33 @@ mod tests {
 
     #[test]
     fn every_vocabulary_word_fits_the_lowercasing_buffer() {
-        for word in FUNCTION_WORDS.iter().chain(MEASURE_WORDS).chain(NAMING_WORDS) {
+        for word in FUNCTION_WORDS
+            .iter()
+            .chain(MEASURE_WORDS)
+            .chain(NAMING_WORDS)
+        {
             assert!(word.len() <= WORD_BUF, "{word}");
+        }
+    }
+
+    #[test]
+    fn currency_codes_of_symbols_names_and_codes() {
+        for (unit, code) in [
+            ("$", Some("USD")),
+            ("US$", Some("USD")),
+            ("dollars", Some("USD")),
+            ("KRW", Some("KRW")),
+            ("₩", Some("KRW")),
+            ("won", Some("KRW")),
+            ("원", Some("KRW")),
+            ("€", Some("EUR")),
+            ("euros", Some("EUR")),
+            ("RMB", Some("CNY")),
+            ("EUR", Some("EUR")),
+            ("pence", None),
+            ("tonnes", None),
+        ] {
+            assert_eq!(currency_code(unit), code, "{unit}");
         }
     }
 }

@@ -816,6 +816,23 @@ mod tests {
     }
 
     #[test]
+    fn block_quote_source_lines_with_crlf() {
+        let text = "Intro.\r\n\r\n> Funding must follow results.\r\n> -- Review Board, 2023\r\n";
+        let doc = parse(text, DocumentKind::Markdown);
+        assert_eq!(
+            &text[doc.quotations[0].range.clone()],
+            "Funding must follow results."
+        );
+        assert!(matches!(
+            doc.quotations[0].form,
+            QuotationForm::Block {
+                source: Some(_),
+                ..
+            }
+        ));
+    }
+
+    #[test]
     fn alerts_are_not_block_quotes() {
         let text = "> [!NOTE]\n> These terms were retired in 2021 and no longer apply.\n";
         assert!(parse(text, DocumentKind::Markdown).quotations.is_empty());

@@ -171,6 +171,176 @@ fn singular(word: &str) -> String {
     word.strip_suffix('s').unwrap_or(word).to_owned()
 }
 
+/// Word spans (letters, digits, `&`, inner `'`/`’`/`-`) of a block's prose, as absolute
+/// byte ranges.
+pub fn word_spans(prose: &str, base: usize) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    let is_word = |c: char| c.is_alphanumeric() || c == '&';
+    let mut chars = prose.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let inner = matches!(c, '\'' | '’' | '-')
+            && start.is_some()
+            && chars.peek().is_some_and(|&(_, next)| is_word(next));
+        match (start, is_word(c) || inner) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                spans.push(base + s..base + i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        spans.push(base + s..base + prose.len());
+    }
+    spans
+}
+
+/// Whether consecutive words are separated by whitespace only (no punctuation between
+/// them, so a term never spans a comma or a sentence end). `prose` is the whole
+/// document's prose; the ranges are absolute.
+pub fn joined_by_spaces(prose: &str, words: &[Range<usize>]) -> bool {
+    words.windows(2).all(|pair| {
+        prose[pair[0].end..pair[1].start]
+            .chars()
+            .all(char::is_whitespace)
+    })
+}
+
+/// Every place the draft writes one of `keys` ([`term_key`]s), in any inflection and case:
+/// `(byte range, index into keys)` in document order. Where uses overlap, the one starting
+/// first wins, and at one start the longest. Headings and quotations count; markup and
+/// code do not. One pass over the words, whatever the number of keys.
+pub fn find_uses(doc: &Document, keys: &[&str]) -> Vec<(Range<usize>, usize)> {
+    let mut by_key: HashMap<&str, usize> = HashMap::new();
+    let mut lengths: Vec<usize> = Vec::new();
+    // First words as a key spells them: singular only when the key is one word.
+    let mut first_words: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (i, key) in keys.iter().enumerate() {
+        if key.is_empty() {
+            continue;
+        }
+        by_key.entry(key).or_insert(i);
+        let words = key.split(' ').count();
+        if !lengths.contains(&words) {
+            lengths.push(words);
+        }
+        first_words.insert(key.split(' ').next().unwrap_or_default());
+    }
+    lengths.sort_unstable_by(|a, b| b.cmp(a));
+    let mut uses = Vec::new();
+    if by_key.is_empty() {
+        return uses;
+    }
+    for block in &doc.blocks {
+        let words = word_spans(doc.prose(block.range.clone()), block.range.start);
+        let mut i = 0;
+        while i < words.len() {
+            let first = term_key(&doc.prose[words[i].clone()]);
+            let lower = doc.prose[words[i].clone()].to_lowercase();
+            if !first_words.contains(first.as_str()) && !first_words.contains(lower.as_str()) {
+                i += 1;
+                continue;
+            }
+            let found = lengths.iter().find_map(|&n| {
+                let window = words.get(i..i + n)?;
+                if !joined_by_spaces(&doc.prose, window) {
+                    return None;
+                }
+                let range = window[0].start..window[n - 1].end;
+                let index = *by_key.get(term_key(&doc.prose[range.clone()]).as_str())?;
+                Some((range, index, n))
+            });
+            match found {
+                Some((range, index, n)) => {
+                    uses.push((range, index));
+                    i += n;
+                }
+                None => i += 1,
+            }
+        }
+    }
+    uses
+}
+
+/// `replacement` written the way `written` (a use of some term) is inflected: its plural,
+/// its possessive and its initial capital carry over, so renaming `cluster` to `hub` turns
+/// `Clusters` into `Hubs` and `cluster's` into `hub's`. `replacement` is the new term's
+/// base (singular) form; see [`uninflect`].
+pub fn reinflect(written: &str, replacement: &str) -> String {
+    let (stem, possessive) = split_possessive(written);
+    let mut out = if is_plural(stem) {
+        plural(replacement)
+    } else {
+        replacement.to_owned()
+    };
+    let starts_upper = stem.chars().next().is_some_and(char::is_uppercase);
+    if starts_upper && out.chars().next().is_some_and(char::is_lowercase) {
+        let mut chars = out.chars();
+        let first: String = chars.next().into_iter().flat_map(char::to_uppercase).collect();
+        out = first + chars.as_str();
+    }
+    out + possessive
+}
+
+/// The base form of `new_text`, typed over `written`: what [`reinflect`] needs to give
+/// `new_text` back for `written`. Typing `hubs` over `clusters` renames `cluster` to `hub`.
+pub fn uninflect(written: &str, new_text: &str) -> String {
+    let (stem, possessive) = split_possessive(written);
+    let new_text = new_text.trim();
+    let new_text = match possessive {
+        "" => new_text,
+        p => new_text.strip_suffix(p).unwrap_or(new_text),
+    };
+    if !is_plural(stem) {
+        return new_text.to_owned();
+    }
+    let (head, last) = match new_text.rfind(char::is_whitespace) {
+        Some(i) => new_text.split_at(i + 1),
+        None => ("", new_text),
+    };
+    format!("{head}{}", singular(last))
+}
+
+fn split_possessive(written: &str) -> (&str, &'static str) {
+    ["'s", "’s"]
+        .iter()
+        .find_map(|p| {
+            written
+                .strip_suffix(p)
+                .filter(|s| !s.is_empty())
+                .map(|s| (s, *p))
+        })
+        .unwrap_or((written, ""))
+}
+
+/// Whether the last word of a term is written in the plural.
+fn is_plural(term: &str) -> bool {
+    let last = term.split_whitespace().last().unwrap_or_default();
+    let lower = last.to_lowercase();
+    singular(&lower) != lower
+}
+
+/// English singular → plural, the inverse of [`singular`] for the regular patterns;
+/// acronyms take a bare `s` (`SME` → `SMEs`).
+fn plural(term: &str) -> String {
+    let last = term.split_whitespace().last().unwrap_or_default();
+    let is_acronym = last.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && last.chars().all(|c| !c.is_lowercase());
+    let lower = last.to_lowercase();
+    let before_y = lower.chars().rev().nth(1);
+    if is_acronym {
+        format!("{term}s")
+    } else if lower.ends_with('y') && before_y.is_some_and(|c| !"aeiou".contains(c)) {
+        format!("{}ies", &term[..term.len() - 1])
+    } else if ["s", "x", "z", "ch", "sh"].iter().any(|e| lower.ends_with(e)) {
+        format!("{term}es")
+    } else {
+        format!("{term}s")
+    }
+}
+
 fn definition(
     term: &str,
     term_range: Range<usize>,
@@ -681,5 +851,49 @@ mod tests {
                 ("Hub", "a place where firms meet"),
             ]
         );
+    }
+
+    #[test]
+    fn uses_in_any_inflection_longest_first() {
+        let text = "# Clusters\n\nA cluster's board funds **innovation hubs**. Clusters—and each\ninnovation hub—report. The clustering of firms is not a use; nor is \"hub\" alone, 한국 😀 cluster.\n\n```\ncluster in code\n```\n";
+        let doc = Document::parse(text, DocumentKind::Markdown, &Config::default());
+        let uses: Vec<(&str, usize)> = find_uses(&doc, &["cluster", "innovation hub", "hub"])
+            .into_iter()
+            .map(|(range, key)| (&text[range], key))
+            .collect();
+        assert_eq!(
+            uses,
+            [
+                ("Clusters", 0),
+                ("cluster's", 0),
+                ("innovation hubs", 1),
+                ("Clusters", 0),
+                ("innovation hub", 1),
+                ("hub", 2),
+                ("cluster", 0),
+            ]
+        );
+        assert!(find_uses(&doc, &[]).is_empty());
+        assert!(find_uses(&doc, &[""]).is_empty());
+    }
+
+    #[test]
+    fn renaming_keeps_inflection() {
+        assert_eq!(reinflect("clusters", "hub"), "hubs");
+        assert_eq!(reinflect("Clusters", "hub"), "Hubs");
+        assert_eq!(reinflect("cluster's", "hub"), "hub's");
+        assert_eq!(reinflect("Cluster’s", "hub"), "Hub’s");
+        assert_eq!(reinflect("cluster", "innovation hub"), "innovation hub");
+        assert_eq!(reinflect("policies", "policy"), "policies");
+        assert_eq!(reinflect("SMEs", "KSME"), "KSMEs");
+        assert_eq!(reinflect("boxes", "church"), "churches");
+        assert_eq!(reinflect("process", "flow"), "flow");
+        assert_eq!(uninflect("clusters", "hubs"), "hub");
+        assert_eq!(uninflect("cluster's", "hub's"), "hub");
+        assert_eq!(uninflect("Clusters", "Innovation Hubs"), "Innovation Hub");
+        assert_eq!(uninflect("cluster", "hubs"), "hubs");
+        for (written, new) in [("clusters", "hubs"), ("cluster's", "hub's"), ("agencies", "bodies")] {
+            assert_eq!(reinflect(written, &uninflect(written, new)), new);
+        }
     }
 }

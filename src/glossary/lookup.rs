@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use super::{builtin_terms, BuiltinTerm};
-use crate::analysis::terms::{term_key, Definition};
+use crate::analysis::terms::{joined_by_spaces, term_key, word_spans, Definition};
 use crate::analysis::Document;
 use crate::config::Config;
 
@@ -115,42 +115,6 @@ pub fn definitions<'a>(
             .map(|entry| DefinitionSource::Builtin(entry)),
     );
     sources
-}
-
-/// Word spans (letters, digits, `&`, inner `'`/`’`/`-`) of a block's prose, as absolute
-/// byte ranges.
-fn word_spans(prose: &str, base: usize) -> Vec<Range<usize>> {
-    let mut spans = Vec::new();
-    let mut start = None;
-    let is_word = |c: char| c.is_alphanumeric() || c == '&';
-    let mut chars = prose.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let inner = matches!(c, '\'' | '’' | '-')
-            && start.is_some()
-            && chars.peek().is_some_and(|&(_, next)| is_word(next));
-        match (start, is_word(c) || inner) {
-            (None, true) => start = Some(i),
-            (Some(s), false) => {
-                spans.push(base + s..base + i);
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        spans.push(base + s..base + prose.len());
-    }
-    spans
-}
-
-/// Whether consecutive words are separated by whitespace only (no punctuation between
-/// them, so a term never spans a comma or a sentence end).
-fn joined_by_spaces(prose: &str, words: &[Range<usize>]) -> bool {
-    words.windows(2).all(|pair| {
-        prose[pair[0].end..pair[1].start]
-            .chars()
-            .all(char::is_whitespace)
-    })
 }
 
 #[cfg(test)]

@@ -835,7 +835,7 @@ fn parse_item(text: &str) -> Option<ParsedItem> {
         let mut chars = rest.chars();
         match (chars.next(), chars.next()) {
             (Some(c), next)
-                if c.is_ascii_alphabetic() && !next.is_some_and(|n| n.is_alphanumeric()) =>
+                if c.is_ascii_alphabetic() && !next.is_some_and(char::is_alphanumeric) =>
             {
                 let index = u32::from(c.to_ascii_uppercase() as u8 - b'A') + 1;
                 parts.push(RefPart::Exact(Part::Letter(index)));

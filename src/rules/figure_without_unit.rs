@@ -94,7 +94,10 @@ mod tests {
 
     #[test]
     fn flags_the_examples_of_the_rules() {
-        flags("The fund will grow to 30 trillion by 2030.", &["30 trillion"]);
+        flags(
+            "The fund will grow to 30 trillion by 2030.",
+            &["30 trillion"],
+        );
         flags("Exports rose 6.5 last quarter.", &["6.5"]);
         flags("The plan would increase R&D spending by 15", &["15"]);
         flags("The council approved a budget of 1,200.", &["1,200"]);
@@ -108,7 +111,10 @@ mod tests {
             "Grants rose to 4.5bn, and loans of 12 through the state bank were approved.",
             &["4.5bn", "12"],
         );
-        flags("The deficit reached 2.1 million after the reform.", &["2.1 million"]);
+        flags(
+            "The deficit reached 2.1 million after the reform.",
+            &["2.1 million"],
+        );
         flags("Average pay was 9,100 after tax.", &["9,100"]);
         flags("Prices climbed from 1,800 to 1,900.", &["1,800", "1,900"]);
     }
@@ -163,7 +169,10 @@ mod tests {
     fn ages_ratios_and_participles() {
         clean("Applicants aged 18 to 34, or under the age of 13 with consent, may apply.");
         clean("Worldwide, 1 in 4 victims is a child and 9 of 14 regions agreed.");
-        flags("A further 1.2bn earmarked for 2027 and 40 remaining.", &["1.2bn", "40"]);
+        flags(
+            "A further 1.2bn earmarked for 2027 and 40 remaining.",
+            &["1.2bn", "40"],
+        );
         flags("Inflation averaged 2.9 in 2024.", &["2.9"]);
     }
 

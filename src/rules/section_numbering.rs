@@ -15,6 +15,9 @@
 //!   chapters (`Chapter 2` opening with `Article 6` after `Article 5`) are as valid as
 //!   articles that restart at 1 in each chapter.
 //! - A branch article (`제4조의2`) may follow `제4조`.
+//! - A draft whose very first heading is numbered (`# 5. Budget`) is an excerpt or one
+//!   file of a larger document: it may open on any number.
+//! - A headline that opens with a quantity (`1.2 Trillion Won for Chips`) is not numbered.
 //!
 //! Headings without a numbering word (`Theme 1: …`, `Item 2. …`) are ordinary headings
 //! and are not checked. The finding covers the number label (`9`, `1.1`, `Article 9`,

@@ -406,7 +406,8 @@ impl<'t, 'a> Reader<'t, 'a> {
         pronoun
     }
 
-    /// Whether a known speech verb is used as a verb here. Past forms always are; `states`
+    /// Whether a known speech verb is used as a verb here. Past forms are unless a
+    /// determiner makes them adjectives (`the stated goal`); `states`
     /// must introduce something (`the plan states:`) or follow a name, `saying` must follow
     /// a comma or `by`, and bare `state`, too often a noun, must follow `would`, `will`, ….
     fn stands_as_verb(&self, form: VerbForm, i: usize) -> bool {
@@ -419,7 +420,8 @@ impl<'t, 'a> Reader<'t, 'a> {
         ) || next.and_then(|t| t.word()) == Some("that");
         let prev_word = prev.and_then(|t| t.word());
         match form {
-            VerbForm::Past => true,
+            // Not `the stated goal`, `an added cost`.
+            VerbForm::Past => !prev_word.is_some_and(is_determiner),
             VerbForm::Present => {
                 introduces
                     || matches!(prev, Some(Token::Quote { .. } | Token::Break(',')))
@@ -447,12 +449,15 @@ impl<'t, 'a> Reader<'t, 'a> {
             .unwrap_or(Speaker::Named)
     }
 
-    /// A verb in the clause that ends with the `,`/`:` right before the quotation at `q`,
-    /// with a name, title or pronoun before it: `At that time, he urged, "…"`.
+    /// A verb in the clause that ends with `,`, `:` or `that` right before the quotation at
+    /// `q`, with a name, title or pronoun before it: `At that time, he urged, "…"`,
+    /// `The survey found that "…"`.
     fn lead_in_speaker(&self, q: usize) -> Option<Speaker> {
         let tokens = self.tokens;
         let comma = q.checked_sub(1)?;
-        if !matches!(tokens[comma], Token::Break(',' | ':' | '，' | '：')) {
+        let introduces = matches!(tokens[comma], Token::Break(',' | ':' | '，' | '：'))
+            || tokens[comma].word() == Some("that");
+        if !introduces {
             return None;
         }
         let start = tokens[..comma]
@@ -524,6 +529,14 @@ impl<'t, 'a> Reader<'t, 'a> {
             .iter()
             .take(MAX_WORDS_BEFORE_VERB + 1)
             .position(|t| t.word().is_some_and(|w| is_reporting_verb(w, self.verbs)))?;
+        // `"…" is a line often repeated`: the quotation is the subject, nobody speaks.
+        let copula = clause[..k]
+            .iter()
+            .filter_map(|t| t.word())
+            .any(|w| matches!(w, "is" | "was" | "are" | "were" | "be" | "been"));
+        if copula {
+            return None;
+        }
         if k == 0 {
             subject_at(&clause, 1)
         } else {
@@ -576,13 +589,16 @@ fn is_modal(word: &str) -> bool {
     MODALS.iter().any(|m| m.eq_ignore_ascii_case(word))
 }
 
+/// Irregular past tenses that report what a speaker or a document said or found.
+const IRREGULAR_REPORTING_PASTS: &[&str] = &["found", "held", "thought", "felt", "knew", "put"];
+
 /// A verb that can report speech: a known speech verb in any form but the bare one, or any
-/// regular past tense (`elaborated`, `quipped`), which only counts next to a speaker.
+/// past tense (`elaborated`, `quipped`, `found`), which only counts next to a speaker.
 fn is_reporting_verb(word: &str, verbs: &SpeechVerbs) -> bool {
     match verbs.form(word) {
         Some(VerbForm::Base) => false,
         Some(_) => true,
-        None => is_regular_past(word),
+        None => is_regular_past(word) || IRREGULAR_REPORTING_PASTS.contains(&word),
     }
 }
 
@@ -656,13 +672,23 @@ fn subject_at(tokens: &[Token], j: usize) -> Option<Speaker> {
             at,
         });
     }
-    let after_determiner = j
-        .checked_sub(1)
-        .and_then(|p| tokens[p].word())
-        .is_some_and(is_determiner);
     let first_person = matches!(text, "I" | "We" | "we");
     let name = is_capitalised(text) && !is_function_word(text);
-    (name || first_person || after_determiner || is_determiner(text)).then_some(Speaker::Named)
+    // `said the minister`: the determiner opens the speaker.
+    (name || first_person || heads_noun_phrase(tokens, j) || is_determiner(text))
+        .then_some(Speaker::Named)
+}
+
+/// Whether the word at `j` ends a noun phrase that a determiner or possessive opens at most
+/// one lower-case word earlier: `the minister`, `the port survey`, `the ministry's
+/// spokesperson`, `a senior economist`.
+fn heads_noun_phrase(tokens: &[Token], j: usize) -> bool {
+    let word = |i: usize| tokens.get(i).and_then(|t| t.word());
+    let determines = |w: &str| is_determiner(w) || w.ends_with("'s") || w.ends_with("’s");
+    let prev = j.checked_sub(1).and_then(word);
+    prev.is_some_and(determines)
+        || (prev.is_some_and(|p| !is_capitalised(p))
+            && j.checked_sub(2).and_then(word).is_some_and(determines))
 }
 
 /// The first pronoun or name in the sentence, which is usually its subject.
@@ -886,19 +912,13 @@ fn first_person(tokens: &[Token]) -> Option<usize> {
             .to_lowercase();
         let next = word(j + 1);
         let next_is_name = next.is_some_and(is_capitalised);
-        // `the minister`, `the ministry's spokesperson`, and with one adjective between,
-        // `a senior economist`.
-        let determines = |w: &str| is_determiner(w) || w.ends_with("'s") || w.ends_with("’s");
-        let prev = j.checked_sub(1).and_then(word);
-        let after_determiner = prev.is_some_and(determines);
-        let after_determiner_and_adjective = prev.is_some_and(|p| !is_capitalised(p))
-            && j.checked_sub(2).and_then(word).is_some_and(determines);
+        let after_determiner = j.checked_sub(1).and_then(word).is_some_and(is_determiner);
         let after_comma = j > 0 && tokens[j - 1] == Token::Break(',');
         let title = TITLES.contains(&bare.as_str())
             && if is_capitalised(text) {
                 next_is_name || next == Some("of") || after_determiner || after_comma
             } else {
-                after_determiner || after_determiner_and_adjective
+                heads_noun_phrase(tokens, j)
             };
         let honorific = HONORIFICS.contains(&bare.as_str()) && next_is_name;
         let surname = is_capitalised(text)
@@ -1017,6 +1037,23 @@ mod tests {
         );
         assert_no_findings(
             "Minister Bae cut the ribbon, reminding, \"Ports built today must serve until 2080.\"\n",
+        );
+    }
+
+    #[test]
+    fn findings_and_adjectives() {
+        assert_no_findings(
+            "The port survey found that \"most crews earn less than they did in 2019.\"\n",
+        );
+        assert_flags(
+            "The stated goal is \"a working harbour in every town that wants one.\"\n",
+            DocumentKind::PlainText,
+            &["\"a working harbour in every town that wants one.\""],
+        );
+        assert_flags(
+            "\"Ports are the arteries of our trade,\" is a line often repeated.\n",
+            DocumentKind::PlainText,
+            &["\"Ports are the arteries of our trade,\""],
         );
     }
 

@@ -35,6 +35,9 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::{Context, Reporter, Rule};
 use crate::analysis::terms::term_key;
@@ -76,17 +79,23 @@ fn check(cx: &Context, out: &mut Reporter) {
         .map(|term| term_key(term))
         .collect();
     // First uses, in document order.
-    let mut seen = HashSet::new();
+    let mut seen_words = HashSet::new();
+    let mut seen_keys = HashSet::new();
     let mut first_uses = Vec::new();
     for block in doc.blocks.iter().filter(|b| !b.is_heading()) {
         let prose = doc.prose(block.range.clone());
-        let shouting = shouting_runs(prose);
+        let mut shouting = None;
         for (word, range) in acronyms(prose) {
+            if !seen_words.insert(word) {
+                continue;
+            }
+            let shouting = shouting.get_or_insert_with(|| shouting_runs(prose));
             if shouting.iter().any(|r| r.contains(&range.start)) {
+                seen_words.remove(word); // shouted here, perhaps a real acronym elsewhere
                 continue;
             }
             let key = term_key(word);
-            if !seen.insert(key.clone()) {
+            if !seen_keys.insert(key.clone()) {
                 continue;
             }
             if is_exempt(word, &prose[..range.start]) || glossary_keys.contains(&key) {
@@ -118,32 +127,67 @@ fn check(cx: &Context, out: &mut Reporter) {
 /// The candidates that the draft also writes as ordinary lower-case words (`NOTE` and
 /// `note`, `AS IS` and `as`): capitals for emphasis, not acronyms. One pass over the text.
 fn written_in_lower_case(prose: &str, candidates: &[(&str, usize)]) -> HashSet<String> {
-    let wanted: HashSet<String> = candidates.iter().map(|(w, _)| w.to_lowercase()).collect();
+    let mut wanted: Vec<String> = candidates
+        .iter()
+        .map(|(w, _)| regex::escape(&w.to_lowercase()))
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
     if wanted.is_empty() {
         return HashSet::new();
     }
-    words(prose)
-        .filter(|(word, _)| word.chars().all(|c| !c.is_uppercase()) && wanted.contains(*word))
-        .map(|(word, _)| word.to_owned())
+    let pattern = format!(r"(?-u:\b)(?:{})(?-u:\b)", wanted.join("|"));
+    // Built from the draft's own words; should it exceed the size limit, treat nothing as
+    // emphasis rather than fail the rule.
+    let Ok(lower) = regex::RegexBuilder::new(&pattern)
+        .size_limit(1 << 24)
+        .build()
+    else {
+        return HashSet::new();
+    };
+    lower
+        .find_iter(prose)
+        .map(|m| m.as_str().to_owned())
         .collect()
 }
 
+/// Words of ASCII capitals, digits and `&` with an optional plural `s`: the only shapes
+/// [`is_acronym`] accepts, found by a DFA instead of a walk over every character.
+static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)[A-Z][A-Z0-9&]*[A-Z][A-Z0-9&]*s?(?-u:\b)")
+        .expect("candidate pattern is valid")
+});
+
 /// Acronym candidates in a block's prose: words of capitals (and `&`, digits after the
-/// first letter, a plural `s`) with at least two capitals.
+/// first letter, a plural `s`) with at least two capitals, not glued to other letters.
 fn acronyms(prose: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
-    words(prose).filter(|(word, _)| is_acronym(word))
+    CANDIDATE
+        .find_iter(prose)
+        .filter(move |m| {
+            let glued_before = prose[..m.start()]
+                .chars()
+                .next_back()
+                .is_some_and(is_word_char);
+            let glued_after = prose[m.end()..].chars().next().is_some_and(is_word_char);
+            !glued_before && !glued_after
+        })
+        .map(|m| (m.as_str(), m.range()))
+        .filter(|(word, _)| is_acronym(word))
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '&'
 }
 
 /// Words split on anything but letters, digits and `&`; `U.S.` splits into letters.
 fn words(prose: &str) -> impl Iterator<Item = (&str, Range<usize>)> {
-    let is_word = |c: char| c.is_alphanumeric() || c == '&';
     let mut start = None;
     let mut chars = prose
         .char_indices()
         .chain(std::iter::once((prose.len(), ' ')));
     std::iter::from_fn(move || {
         for (i, c) in chars.by_ref() {
-            match (start, is_word(c)) {
+            match (start, is_word_char(c)) {
                 (None, true) => start = Some(i),
                 (Some(s), false) => {
                     start = None;

@@ -85,6 +85,23 @@ pub(crate) fn offset(
     lines.offset(text, position, encoding).min(text.len())
 }
 
+/// The byte offset of an LSP position that names a real place in `text`: `None` for a line
+/// past the end, a column past its line's end, or a column inside a character (half a
+/// surrogate pair, the middle of a UTF-8 sequence). For requests that read the text at a
+/// position, which answer nothing rather than guess.
+pub(crate) fn exact_offset(
+    text: &str,
+    lines: &LineIndex,
+    position: lsp::Position,
+    encoding: Encoding,
+) -> Option<usize> {
+    if position.line as usize >= lines.line_count() {
+        return None;
+    }
+    let at = offset(text, lines, position, encoding);
+    (self::position(text, lines, at, encoding) == position).then_some(at)
+}
+
 /// The LSP position of byte `offset` in `text`. An offset past the end, inside a character
 /// or inside a line break clamps back to the nearest boundary before it.
 pub(crate) fn position(
@@ -292,5 +309,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn exact_offsets_refuse_what_clamping_would_guess() {
+        let text = "a😀b\r\n한\n";
+        let lines = LineIndex::new(text);
+        let at = |l, c, enc| exact_offset(text, &lines, p(l, c), enc);
+        assert_eq!(at(0, 3, Encoding::Utf16), Some(5));
+        assert_eq!(at(0, 2, Encoding::Utf16), None);
+        assert_eq!(at(0, 2, Encoding::Utf8), None);
+        assert_eq!(at(0, 4, Encoding::Utf16), Some(6));
+        assert_eq!(at(0, 5, Encoding::Utf16), None);
+        assert_eq!(at(1, 1, Encoding::Utf16), Some(11));
+        assert_eq!(at(1, 3, Encoding::Utf8), Some(11));
+        assert_eq!(at(1, 2, Encoding::Utf8), None);
+        assert_eq!(at(2, 0, Encoding::Utf16), Some(text.len()));
+        assert_eq!(at(3, 0, Encoding::Utf16), None);
+        assert_eq!(at(u32::MAX, u32::MAX, Encoding::Utf32), None);
+        assert_eq!(exact_offset("", &LineIndex::new(""), p(0, 0), Encoding::Utf16), Some(0));
     }
 }
