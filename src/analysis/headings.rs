@@ -614,9 +614,7 @@ fn korean_label(line: &str) -> Option<Label> {
     }
     let end = at;
     let next = line[end..].chars().next();
-    if !next.map_or(true, |c| {
-        c.is_whitespace() || matches!(c, '(' | '.' | ':' | '（')
-    }) {
+    if !next.is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '.' | ':' | '（')) {
         return None;
     }
     Some(Label {
@@ -642,9 +640,8 @@ fn keyword_label(line: &str) -> Option<Label> {
     let (number_len, components) = keyword_number(&line[number_start..])?;
     let end = number_start + number_len;
     let next = line[end..].chars().next();
-    if !next.map_or(true, |c| {
-        c.is_whitespace() || matches!(c, '(' | '.' | ':' | '-' | '–' | '—')
-    }) {
+    if !next.is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '.' | ':' | '-' | '–' | '—'))
+    {
         return None;
     }
     Some(Label {
