@@ -31,6 +31,12 @@ struct Caps {
     /// Advertise dynamic registration of file watchers.
     watch: bool,
     root: Option<std::path::PathBuf>,
+    /// `initializationOptions` (null leaves them out).
+    init_options: Value,
+    /// Advertise `workspace.configuration` (answered from `Client::settings`).
+    configuration: bool,
+    /// Advertise `create` resource operations in workspace edits.
+    create_files: bool,
 }
 
 struct Client {
@@ -40,6 +46,8 @@ struct Client {
     next_id: i64,
     exited: Option<oneshot::Receiver<ExitCode>>,
     encoding: Encoding,
+    /// What the client answers to `workspace/configuration`, for every item.
+    settings: std::sync::Arc<std::sync::Mutex<Value>>,
 }
 
 fn file_uri(name: &str) -> String {
@@ -66,7 +74,11 @@ fn capabilities(caps: &Caps) -> Value {
         "general": general,
         "textDocument": text_document,
         "workspace": {
-            "workspaceEdit": { "documentChanges": caps.document_changes },
+            "workspaceEdit": {
+                "documentChanges": caps.document_changes,
+                "resourceOperations": if caps.create_files { json!(["create"]) } else { json!([]) },
+            },
+            "configuration": caps.configuration,
             "didChangeWatchedFiles": { "dynamicRegistration": caps.watch },
             "diagnostics": { "refreshSupport": true },
         },
@@ -94,6 +106,7 @@ impl Client {
                     "rootUri": root,
                     "workspaceFolders": folders,
                     "capabilities": capabilities(&caps),
+                    "initializationOptions": caps.init_options,
                 }),
             )
             .await;
@@ -137,6 +150,8 @@ impl Client {
         });
         // Reader: drains the server all the time, answers its requests.
         let answer = out.downgrade();
+        let settings = std::sync::Arc::new(std::sync::Mutex::new(Value::Null));
+        let answer_settings = settings.clone();
         tokio::spawn(async move {
             let mut read = BufReader::new(read);
             loop {
@@ -162,8 +177,16 @@ impl Client {
                 let message: Value = serde_json::from_slice(&body).expect("JSON from the server");
                 if message.get("method").is_some() && message.get("id").is_some() {
                     let id = message["id"].clone();
+                    let result = if message["method"] == "workspace/configuration" {
+                        let items = message["params"]["items"].as_array().map_or(0, Vec::len);
+                        let value = answer_settings.lock().unwrap().clone();
+                        Value::Array(vec![value; items])
+                    } else {
+                        Value::Null
+                    };
                     if let Some(answer) = answer.upgrade() {
-                        let _ = answer.send(json!({ "jsonrpc": "2.0", "id": id, "result": null }));
+                        let _ =
+                            answer.send(json!({ "jsonrpc": "2.0", "id": id, "result": result }));
                     }
                 }
                 if in_tx.send(message).is_err() {
@@ -178,6 +201,7 @@ impl Client {
             next_id: 1,
             exited: Some(exit_rx),
             encoding: Encoding::Utf16,
+            settings,
         }
     }
 
@@ -1000,4 +1024,345 @@ async fn config_changes_re_check_open_drafts() {
     assert!(!artifacts.is_empty(), "{second:?}");
     assert!(artifacts.iter().all(|(_, severity)| *severity == 1));
     assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+}
+
+// --- configuration and code actions in a workspace ---------------------------------------
+
+/// A draft with one finding each of three rules, with Korean, emoji and CRLF around them.
+const CONFIG_DRAFT: &str = "# 항구 😀 계획\r\n\r\nExports rose 6.5 last year, 한국어 😀 text.\r\n\r\nThe KIA will publish 😀 data.\r\n";
+
+fn dir_uri(dir: &Path, name: &str) -> String {
+    format!("file://{}/{name}", dir.display())
+}
+
+/// Each published diagnostic as (rule, severity).
+fn codes(published: &Value) -> Vec<(String, u64)> {
+    published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let code = d["code"].as_str().unwrap().to_owned();
+            (code, d["severity"].as_u64().unwrap())
+        })
+        .collect()
+}
+
+impl Client {
+    /// Waits for a publication for `uri` whose (rule, severity) list is `want`.
+    async fn diagnostics_become(&mut self, uri: &str, want: &[(&str, u64)]) -> Value {
+        let want: Vec<(String, u64)> = want.iter().map(|(r, s)| (r.to_string(), *s)).collect();
+        loop {
+            let published = self.diagnostics_for(uri, None).await;
+            if codes(&published) == want {
+                return published;
+            }
+        }
+    }
+
+    async fn code_actions(&mut self, uri: &str, range: Value) -> Vec<Value> {
+        self.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": range,
+                "context": { "diagnostics": [] },
+            }),
+        )
+        .await["result"]
+            .as_array()
+            .expect("actions")
+            .clone()
+    }
+
+    async fn files_changed(&mut self, uris: &[&str]) {
+        let changes: Vec<Value> = uris
+            .iter()
+            .map(|u| json!({ "uri": u, "type": 2 }))
+            .collect();
+        self.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": changes }),
+        )
+        .await;
+    }
+}
+
+fn action<'a>(actions: &'a [Value], title: &str) -> &'a Value {
+    actions
+        .iter()
+        .find(|a| a["title"] == title)
+        .unwrap_or_else(|| panic!("no `{title}` in {actions:?}"))
+}
+
+/// The edits an action makes to `uri`, whether as `changes` or `documentChanges`.
+fn edits_of(action: &Value, uri: &str) -> Vec<Value> {
+    let edit = &action["edit"];
+    if let Some(edits) = edit["changes"][uri].as_array() {
+        return edits.clone();
+    }
+    edit["documentChanges"]
+        .as_array()
+        .expect("documentChanges")
+        .iter()
+        .filter(|c| c["textDocument"]["uri"] == uri)
+        .flat_map(|c| c["edits"].as_array().unwrap().clone())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn client_settings_lie_under_the_workspace_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "[rules]\nrelative-date = \"error\"\n");
+    let caps = Caps {
+        root: Some(dir.path().to_path_buf()),
+        configuration: true,
+        init_options: json!({ "policyLsp": { "rules": {
+            "figure-without-unit": "off",
+            "relative-date": "off",
+        } } }),
+        ..Caps::default()
+    };
+    let (mut client, _) = Client::start(caps).await;
+    let uri = dir_uri(dir.path(), "draft.md");
+    client.open(&uri, "markdown", 1, CONFIG_DRAFT).await;
+    // The settings switch figure-without-unit off; the file's level for relative-date wins.
+    client
+        .diagnostics_become(&uri, &[("relative-date", 1), ("undefined-acronym", 3)])
+        .await;
+    // New settings in the notification replace the old ones.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": { "policyLsp": { "rules": { "undefined-acronym": "off" } } } }),
+        )
+        .await;
+    client
+        .diagnostics_become(&uri, &[("figure-without-unit", 2), ("relative-date", 1)])
+        .await;
+    // Invalid settings are reported by name and the previous ones kept.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": { "policyLsp": { "rules": { "no-such-rule": "off" } } } }),
+        )
+        .await;
+    let shown = client.next(|m| m["method"] == "window/showMessage").await;
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("policyLsp.rules.no-such-rule") && message.contains("previous"),
+        "{message}"
+    );
+    // A notification without settings makes the server ask (`workspace/configuration`).
+    *client.settings.lock().unwrap() = json!({ "rules": { "figure-without-unit": "off" } });
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": null }),
+        )
+        .await;
+    client
+        .diagnostics_become(&uri, &[("relative-date", 1), ("undefined-acronym", 3)])
+        .await;
+    assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn glossary_files_are_watched_and_reloaded() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "[glossary]\nfiles = [\"terms.toml\"]\n");
+    std::fs::write(dir.path().join("terms.toml"), "hub = \"A shared site.\"\n").unwrap();
+    let caps = Caps {
+        root: Some(dir.path().to_path_buf()),
+        watch: true,
+        ..Caps::default()
+    };
+    let (mut client, _) = Client::start(caps).await;
+    let patterns = |registration: &Value| -> Vec<String> {
+        registration["params"]["registrations"][0]["registerOptions"]["watchers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["globPattern"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let registration = client
+        .next(|m| m["method"] == "client/registerCapability")
+        .await;
+    assert_eq!(
+        patterns(&registration),
+        ["**/policy-lsp.toml", "**/terms.toml"]
+    );
+    let uri = dir_uri(dir.path(), "draft.md");
+    client.open(&uri, "markdown", 1, CONFIG_DRAFT).await;
+    let all = [
+        ("figure-without-unit", 2),
+        ("relative-date", 3),
+        ("undefined-acronym", 3),
+    ];
+    client.diagnostics_become(&uri, &all).await;
+    // The glossary file learns the acronym: the open draft is checked again.
+    std::fs::write(
+        dir.path().join("terms.toml"),
+        "hub = \"A shared site.\"\nKIA = \"Korea Internet Agency\"\n",
+    )
+    .unwrap();
+    client
+        .files_changed(&[&dir_uri(dir.path(), "terms.toml")])
+        .await;
+    client.diagnostics_become(&uri, &all[..2]).await;
+    // The configuration names another glossary file: the watchers follow.
+    std::fs::write(dir.path().join("more.md"), "**Quay**: a landing place.\n").unwrap();
+    write_config(
+        dir.path(),
+        "[glossary]\nfiles = [\"terms.toml\", \"more.md\"]\n",
+    );
+    client
+        .files_changed(&[&dir_uri(dir.path(), "policy-lsp.toml")])
+        .await;
+    let unregistration = client
+        .next(|m| m["method"] == "client/unregisterCapability")
+        .await;
+    assert_eq!(
+        unregistration["params"]["unregisterations"][0]["method"],
+        "workspace/didChangeWatchedFiles"
+    );
+    let registration = client
+        .next(|m| m["method"] == "client/registerCapability")
+        .await;
+    assert_eq!(
+        patterns(&registration),
+        ["**/more.md", "**/policy-lsp.toml", "**/terms.toml"]
+    );
+    // A broken file is reported with its file and line, the last good one kept.
+    write_config(dir.path(), "[glossary]\nfiles = \"terms.toml\"\n");
+    client
+        .files_changed(&[&dir_uri(dir.path(), "policy-lsp.toml")])
+        .await;
+    let shown = client.next(|m| m["method"] == "window/showMessage").await;
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("policy-lsp.toml:2:") && message.contains("last good"),
+        "{message}"
+    );
+    // A glossary file that leaves the workspace is refused the same way.
+    write_config(dir.path(), "[glossary]\nfiles = [\"link.toml\"]\n");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.toml"), "x = \"y\"\n").unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.toml"),
+            dir.path().join("link.toml"),
+        )
+        .unwrap();
+        client
+            .files_changed(&[&dir_uri(dir.path(), "policy-lsp.toml")])
+            .await;
+        let shown = client.next(|m| m["method"] == "window/showMessage").await;
+        let message = shown["params"]["message"].as_str().unwrap();
+        assert!(message.contains("outside the workspace"), "{message}");
+    }
+    assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+}
+
+/// "Add to the workspace glossary", "Ignore here" and "Ignore in this file" through the
+/// real server: applied as a client applies them, the findings go away.
+async fn workspace_code_actions(caps: Caps, with_file: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let toml_before = "# 한국어 😀\r\n[rules]\r\nunbalanced-quote = \"warning\"\r\n";
+    if with_file {
+        write_config(dir.path(), toml_before);
+    }
+    let caps = Caps {
+        root: Some(dir.path().to_path_buf()),
+        ..caps
+    };
+    let (mut client, _) = Client::start(caps.clone()).await;
+    let uri = dir_uri(dir.path(), "draft.md");
+    let toml_uri = dir_uri(dir.path(), "policy-lsp.toml");
+    client.open(&uri, "markdown", 1, CONFIG_DRAFT).await;
+    let all = [
+        ("figure-without-unit", 2),
+        ("relative-date", 3),
+        ("undefined-acronym", 3),
+    ];
+    client.diagnostics_become(&uri, &all).await;
+
+    // The glossary entry: applied to the configuration file, the acronym is known.
+    let at = CONFIG_DRAFT.find("KIA").unwrap();
+    let range = client.range(CONFIG_DRAFT, at..at + 3);
+    let actions = client.code_actions(&uri, range).await;
+    let add = action(&actions, "Add KIA to the workspace glossary");
+    assert_eq!(add["kind"], "quickfix");
+    if !with_file {
+        assert_eq!(add["edit"]["documentChanges"][0]["kind"], "create");
+        assert_eq!(add["edit"]["documentChanges"][0]["uri"], toml_uri.as_str());
+    }
+    let toml = apply_edits(
+        if with_file { toml_before } else { "" },
+        &edits_of(add, &toml_uri),
+        client.encoding,
+    );
+    let entry = "\"KIA\" = \"TODO: what KIA stands for\"";
+    let expected = if with_file {
+        format!("{toml_before}\r\n[glossary.terms]\r\n{entry}\r\n")
+    } else {
+        format!("[glossary.terms]\n{entry}\n")
+    };
+    assert_eq!(toml, expected);
+    write_config(dir.path(), &toml);
+    client.files_changed(&[&toml_uri]).await;
+    client.diagnostics_become(&uri, &all[..2]).await;
+
+    // Ignore figure-without-unit here, relative-date in this file.
+    let at = CONFIG_DRAFT.find("6.5").unwrap();
+    let range = client.range(CONFIG_DRAFT, at..at + 3);
+    let actions = client.code_actions(&uri, range).await;
+    let here = action(&actions, "Ignore figure-without-unit here");
+    let text = apply_edits(CONFIG_DRAFT, &edits_of(here, &uri), client.encoding);
+    assert_eq!(
+        text,
+        CONFIG_DRAFT.replace(
+            "\r\n\r\nExports",
+            "\r\n\r\n<!-- policy-lsp: ignore figure-without-unit -->\r\nExports"
+        )
+    );
+    let at = CONFIG_DRAFT.find("last year").unwrap();
+    let range = client.range(CONFIG_DRAFT, at..at + 1);
+    let actions = client.code_actions(&uri, range).await;
+    let in_file = action(&actions, "Ignore relative-date in this file");
+    let edits = edits_of(in_file, &uri);
+    // Made for version 1 like the first; it inserts at the very start, before the first
+    // edit's place, so it applies unchanged to the text the first edit made.
+    let text = apply_edits(&text, &edits, client.encoding);
+    assert!(text.starts_with("<!-- policy-lsp: ignore-file relative-date -->\r\n# 항구"));
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": 2 },
+                "contentChanges": [{ "text": text }],
+            }),
+        )
+        .await;
+    let published = client.diagnostics_for(&uri, Some(2)).await;
+    assert_eq!(codes(&published), []);
+    assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn workspace_code_actions_utf16_existing_file() {
+    workspace_code_actions(Caps::default(), true).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn workspace_code_actions_utf8_new_file() {
+    let caps = Caps {
+        encodings: Some(vec!["utf-8"]),
+        document_changes: true,
+        create_files: true,
+        ..Caps::default()
+    };
+    workspace_code_actions(caps, false).await;
 }

@@ -92,8 +92,8 @@ struct Candidate {
     range: Range<usize>,
     /// The number alone, signed.
     number: f64,
-    /// 1 when no scale word is written.
-    scale: f64,
+    /// The factor of the scale word, when one is written.
+    scale: Option<f64>,
     reading: Reading,
     /// The first number of a range (`5–10`, `1,800 to 1,900`): it takes its end's scale
     /// when it has none of its own.
@@ -117,7 +117,7 @@ fn resolve(candidates: &[Candidate], block: usize, figures: &mut Vec<Figure>) {
     let first = figures.len();
     // Backwards, so a range's end is settled before its start; `next` is the figure read
     // just after the current candidate, if that candidate is a figure.
-    let mut next: Option<(Option<Unit>, f64)> = None;
+    let mut next: Option<(Option<Unit>, Option<f64>)> = None;
     for candidate in candidates.iter().rev() {
         let unit = match &candidate.reading {
             Reading::NotFigure | Reading::Name => None,
@@ -129,13 +129,15 @@ fn resolve(candidates: &[Candidate], block: usize, figures: &mut Vec<Figure>) {
             continue;
         };
         let scale = match &next {
-            Some((_, next_scale)) if candidate.opens_range && candidate.scale == 1.0 => *next_scale,
+            Some((_, next_scale)) if candidate.opens_range && candidate.scale.is_none() => {
+                *next_scale
+            }
             _ => candidate.scale,
         };
         figures.push(Figure {
             range: candidate.range.clone(),
             block,
-            value: candidate.number * scale,
+            value: candidate.number * scale.unwrap_or(1.0),
             unit: unit.clone(),
             restates: None,
         });
@@ -165,16 +167,53 @@ fn header_names_unit(header: &str) -> bool {
     if header.contains(['(', '[', '%', '‰']) || header.chars().any(is_currency_symbol) {
         return true;
     }
-    header
+    let mut words = header
         .split(|c: char| !c.is_alphabetic())
-        .filter(|word| !word.is_empty())
-        .any(|word| {
-            let mut buf = [0; WORD_BUF];
-            let lower = ascii_lower(word, &mut buf).unwrap_or_default();
-            classify(word).has(Class::UNIT | Class::NAMING)
-                || spaced_scale(lower).is_some()
-                || matches!(lower, "number" | "count" | "date" | "fy")
-        })
+        .filter(|word| !word.is_empty());
+    let last = words.clone().next_back();
+    let names_unit = words.any(|word| {
+        let mut buf = [0; WORD_BUF];
+        let lower = ascii_lower(word, &mut buf).unwrap_or_default();
+        classify(word).has(Class::UNIT | Class::NAMING)
+            || spaced_scale(lower).is_some()
+            || matches!(lower, "number" | "count" | "date" | "fy")
+    });
+    names_unit || last.is_some_and(is_counted_plural)
+}
+
+/// A plural noun that a column of numbers counts (`Residents`, `New jobs`), as opposed to
+/// one that sums an amount in some unspoken unit (`Exports`, `Costs`).
+fn is_counted_plural(word: &str) -> bool {
+    const AMOUNTS: &[&str] = &[
+        "assets",
+        "costs",
+        "earnings",
+        "emissions",
+        "expenditures",
+        "exports",
+        "funds",
+        "imports",
+        "losses",
+        "outlays",
+        "payments",
+        "prices",
+        "profits",
+        "receipts",
+        "revenues",
+        "sales",
+        "savings",
+        "taxes",
+        "wages",
+    ];
+    let mut buf = [0; WORD_BUF];
+    let Some(lower) = ascii_lower(word, &mut buf) else {
+        return false;
+    };
+    lower.ends_with('s')
+        && !lower.ends_with("ss")
+        && !lower.ends_with("us")
+        && !lower.ends_with("is")
+        && !AMOUNTS.contains(&lower)
 }
 
 /// Text allowed between a figure and its restatement in another currency.
@@ -342,7 +381,7 @@ impl Scanner<'_> {
                 out.push(Candidate {
                     range: self.abs(start..number.end),
                     number: sign * number.value,
-                    scale: 1.0,
+                    scale: None,
                     reading: unit_before
                         .map_or(Reading::SharesNextUnit, |unit| Reading::Figure(Some(unit))),
                     opens_range: true,
@@ -382,7 +421,7 @@ impl Scanner<'_> {
             }),
             (reading, None) => reading,
         };
-        if number.is_year_like() && scale == 1.0 && !has_explicit_unit(&reading) {
+        if number.is_year_like() && scale.is_none() && !has_explicit_unit(&reading) {
             return self.skip(&number, Reading::NotFigure, out);
         }
         let opens_range = reading == Reading::SharesNextUnit
@@ -408,7 +447,7 @@ impl Scanner<'_> {
         Candidate {
             range: self.abs(range),
             number: 0.0,
-            scale: 1.0,
+            scale: None,
             reading,
             opens_range: false,
         }
@@ -444,7 +483,7 @@ impl Scanner<'_> {
             && matches!(text.as_bytes().get(number.end + 1), Some(b'.' | b')'));
         let mark = number.end + usize::from(lettered);
         match char_at(text, mark) {
-            Some('.' | ')' | ':') => char_at(text, mark + 1).map_or(true, char::is_whitespace),
+            Some('.' | ')' | ':') => char_at(text, mark + 1).is_none_or(char::is_whitespace),
             Some(c) if c.is_whitespace() => {
                 let next = skip_spaces(text, number.end);
                 char_at(text, next).is_some_and(char::is_uppercase)
@@ -454,10 +493,14 @@ impl Scanner<'_> {
         }
     }
 
+    /// A minus sign that is not a hyphen: `-1.0`, `(−3)`, but not `COVID-19` or `5-10`.
     fn is_negative(&self, number: &Number) -> bool {
         let text = self.text;
-        matches!(char_before(text, number.start), Some('-' | '−'))
-            && !char_before(text, number.start - 1).is_some_and(char::is_alphanumeric)
+        match char_before(text, number.start) {
+            Some(sign @ ('-' | '−')) => !char_before(text, number.start - sign.len_utf8())
+                .is_some_and(char::is_alphanumeric),
+            _ => false,
+        }
     }
 
     fn before(&self, number: &Number) -> Before {
@@ -623,9 +666,10 @@ impl Scanner<'_> {
             Some(rest) => (true, rest.trim_start()),
             None => (false, gap),
         };
+        let mut chars = gap.chars();
+        let dash = matches!((chars.next(), chars.next()), (Some(c), None) if is_dash(c));
         let mut buf = [0; WORD_BUF];
-        let connects = gap.chars().count() == 1 && gap.chars().all(is_dash)
-            || ascii_lower(gap, &mut buf).is_some_and(is_connector);
+        let connects = dash || ascii_lower(gap, &mut buf).is_some_and(is_connector);
         match (listed, connects || gap.is_empty()) {
             (true, true) => Some((previous, Link::List)),
             (false, true) if connects => Some((previous, Link::Range)),
@@ -655,10 +699,10 @@ impl Scanner<'_> {
 
     /// The scale and unit after a number: returns the end of the number with its scale,
     /// the scale, and the reading. `currency_before` settles `1.2m` as a million.
-    fn after(&self, number: &Number, currency_before: bool) -> (usize, f64, Reading) {
+    fn after(&self, number: &Number, currency_before: bool) -> (usize, Option<f64>, Reading) {
         let text = self.text;
         let mut end = number.end;
-        let mut scale = 1.0;
+        let mut scale = None;
         // A glued `m` is a million before a counted noun or after a currency, else metres.
         let mut metres_or_million = None;
         match char_at(text, end) {
@@ -670,8 +714,8 @@ impl Scanner<'_> {
                 // A glued `b` is a billion only after a currency: `$5b`, but `section 6b`.
                 let scale_word =
                     glued_scale(word).filter(|_| currency_before || !matches!(word, "b" | "B"));
-                if let Some(factor) = scale_word {
-                    scale = factor;
+                if scale_word.is_some() {
+                    scale = scale_word;
                     end = suffix.end;
                     if word == "m" && !currency_before {
                         metres_or_million = Some(suffix);
@@ -681,13 +725,13 @@ impl Scanner<'_> {
                     || classify(word).has(Class::TIME_OF_DAY)
                 {
                     // `5th`, `1990s`, `9am`.
-                    return (end, 1.0, Reading::NotFigure);
+                    return (end, None, Reading::NotFigure);
                 } else if let Some(kind) = self.glued_unit_kind(word).filter(|_| !is_capital(word))
                 {
-                    return (end, 1.0, Reading::Figure(Some(self.unit(suffix, kind))));
+                    return (end, None, Reading::Figure(Some(self.unit(suffix, kind))));
                 } else {
                     // `5G`, `3D`, `6b`: names.
-                    return (end, 1.0, Reading::Name);
+                    return (end, None, Reading::Name);
                 }
             }
             Some(c) if is_hangul(c) => return self.after_korean(number),
@@ -698,26 +742,25 @@ impl Scanner<'_> {
                     && (char_before(text, number.start) == Some('(')
                         || !inside_brackets(text, number.start)) =>
             {
-                return (end, 1.0, Reading::NotFigure)
+                return (end, None, Reading::NotFigure)
             }
             Some(']') if char_before(text, number.start) == Some('[') => {
-                return (end, 1.0, Reading::NotFigure)
+                return (end, None, Reading::NotFigure)
             }
             // File names, paths and addresses: `12_1.html`, `5.pdf`, `3/appendix`.
             Some('_' | '.' | '/' | '\\' | '@')
                 if char_at(text, end + 1).is_some_and(char::is_alphanumeric) =>
             {
-                return (end, 1.0, Reading::Name)
+                return (end, None, Reading::Name)
             }
             _ => {}
         }
-        if scale == 1.0 {
+        if scale.is_none() {
             let next = skip_spaces(text, end);
             let word = next..word_end(text, next);
             let mut buf = [0; WORD_BUF];
-            if let Some(factor) = ascii_lower(&text[word.clone()], &mut buf).and_then(spaced_scale)
-            {
-                scale = factor;
+            scale = ascii_lower(&text[word.clone()], &mut buf).and_then(spaced_scale);
+            if scale.is_some() {
                 end = word.end;
             }
         }
@@ -735,7 +778,7 @@ impl Scanner<'_> {
             {
                 (
                     number.end,
-                    1.0,
+                    None,
                     Reading::Figure(Some(self.unit(m, UnitKind::Measure))),
                 )
             }
@@ -745,19 +788,19 @@ impl Scanner<'_> {
 
     /// A number followed by Hangul: Korean scale characters (`5,000억`), then a currency
     /// (`원`), a counter (`명`), or a date (`2027년`).
-    fn after_korean(&self, number: &Number) -> (usize, f64, Reading) {
+    fn after_korean(&self, number: &Number) -> (usize, Option<f64>, Reading) {
         let text = self.text;
         let mut end = number.end;
-        let mut scale = 1.0;
+        let mut scale = None;
         while let Some(c) = char_at(text, end) {
             let Some(factor) = korean_scale(c) else { break };
-            scale *= factor;
+            scale = Some(scale.unwrap_or(1.0) * factor);
             end += c.len_utf8();
         }
         let rest = &text[end..hangul_end(text, end)];
         let unit = |len: usize, kind| Reading::Figure(Some(self.unit(end..end + len, kind)));
         let reading = if rest.is_empty() {
-            if scale > 1.0 && starts_number(text, skip_spaces(text, end)) {
+            if scale.is_some() && starts_number(text, skip_spaces(text, end)) {
                 // `1조 2,000억 원`
                 Reading::SharesNextUnit
             } else {
@@ -767,8 +810,8 @@ impl Scanner<'_> {
             unit(len, UnitKind::Currency)
         } else if rest.starts_with("시간") {
             unit("시간".len(), UnitKind::Measure)
-        } else if scale == 1.0 && rest.starts_with('년') && number.is_year_like()
-            || scale == 1.0 && rest.starts_with(['월', '일', '시', '분', '초'])
+        } else if scale.is_none() && rest.starts_with('년') && number.is_year_like()
+            || scale.is_none() && rest.starts_with(['월', '일', '시', '분', '초'])
             || rest.starts_with([
                 '차', '번', '위', '호', '등', '항', '장', '절', '관', '편', '권',
             ])
@@ -1176,10 +1219,12 @@ fn hangul_end(text: &str, at: usize) -> usize {
         .map_or(text.len(), |(i, _)| at + i)
 }
 
-/// Whether `at` is inside brackets opened earlier on its line: `(total 300)`.
+/// Whether `at` is inside brackets opened earlier on its line: `(total 300)`. Looks no
+/// further back than a long parenthesis, so that scanning stays linear.
 fn inside_brackets(text: &str, at: usize) -> bool {
+    const LONGEST_PARENTHESIS: usize = 300;
     let mut depth = 0_usize;
-    for c in text[..at].chars().rev() {
+    for c in text[..at].chars().rev().take(LONGEST_PARENTHESIS) {
         match c {
             '\n' | '\r' => break,
             ')' => depth += 1,
@@ -1234,12 +1279,13 @@ fn is_hangul(c: char) -> bool {
     matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
 }
 
+/// `$`, `₩`, `€`, `£`, `¥` and every other sign in Unicode's currency block.
 fn is_currency_symbol(c: char) -> bool {
+    const CURRENCY_BLOCK: std::ops::RangeInclusive<char> = '\u{20A0}'..='\u{20C0}';
     matches!(
         c,
-        '$' | '¢' | '£' | '¤' | '¥' | '৳' | '฿' | '\u{20A0}'
-            ..='\u{20C0}' | '﹩' | '＄' | '￠' | '￡' | '￥' | '￦'
-    )
+        '$' | '¢' | '£' | '¤' | '¥' | '৳' | '฿' | '﹩' | '＄' | '￠' | '￡' | '￥' | '￦'
+    ) || CURRENCY_BLOCK.contains(&c)
 }
 
 /// The ISO 4217 code a currency unit stands for, as written after or before a figure:
@@ -1287,12 +1333,13 @@ fn is_all_caps(word: &str) -> bool {
 }
 
 /// A capitalised word (or acronym) that is not a function word or adverb: right before
-/// a number it names something (`Industry 4.0`, `Windows 11`, `SDG 7`). An imperative
-/// (`Hire 300 nurses`) reads the same; its number almost always counts a noun anyway.
+/// a number it names something (`Industry 4.0`, `Windows 11`, `Building 3`, `SDG 7`). An
+/// imperative (`Hire 300 nurses`) reads the same; its number almost always counts a noun
+/// anyway.
 fn is_name_like(word: &str, lower: &str, class: Class) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
         && !class.has(Class::FUNCTION | Class::MONTH)
-        && !is_modifier(lower)
+        && !is_comparative_or_adverb(lower)
 }
 
 // --- Vocabularies -----------------------------------------------------------------------
@@ -1428,8 +1475,8 @@ static VOCABULARY: LazyLock<HashMap<String, Class, BuildHasherDefault<Fnv>>> =
         ] {
             for word in words {
                 let plurals = [format!("{word}s"), format!("{word}es")];
-                let forms =
-                    std::iter::once(word.to_string()).chain(plurals.into_iter().filter(|_| nouns));
+                let forms = std::iter::once((*word).to_owned())
+                    .chain(plurals.into_iter().filter(|_| nouns));
                 for form in forms {
                     let entry = table.entry(form).or_default();
                     *entry = *entry | class;
@@ -1465,86 +1512,18 @@ const MEASURE_SYMBOLS: &[&str] = &[
 
 /// Units of measure and time written as words, lower-cased and singular; irregular plurals
 /// listed too.
+#[rustfmt::skip]
 const MEASURE_WORDS: &[&str] = &[
-    "acre",
-    "amp",
-    "ampere",
-    "barrel",
-    "bit",
-    "byte",
-    "calorie",
-    "celsius",
-    "centimeter",
-    "centimetre",
-    "centuries",
-    "century",
-    "cubic",
-    "day",
-    "decade",
-    "decibel",
-    "degree",
-    "fahrenheit",
-    "feet",
-    "fold",
-    "foot",
-    "fortnight",
-    "gallon",
-    "gigabyte",
-    "gigaton",
-    "gigawatt",
-    "gigawatt-hour",
-    "gram",
-    "gramme",
-    "hectare",
-    "hour",
-    "inch",
-    "joule",
-    "kelvin",
-    "kilo",
-    "kilobyte",
-    "kilocalorie",
-    "kilogram",
-    "kilometer",
-    "kilometre",
-    "kiloton",
-    "kilovolt",
-    "kilowatt",
-    "kilowatt-hour",
-    "knot",
-    "liter",
-    "litre",
-    "megabyte",
-    "megaton",
-    "megawatt",
-    "megawatt-hour",
-    "meter",
-    "metre",
-    "mile",
-    "millennia",
-    "millennium",
-    "milliliter",
-    "millilitre",
-    "millimeter",
-    "millimetre",
-    "minute",
-    "month",
-    "ounce",
-    "pascal",
-    "petabyte",
-    "quarter",
-    "second",
-    "square",
-    "terabyte",
-    "terawatt",
-    "terawatt-hour",
-    "time",
-    "ton",
-    "tonne",
-    "volt",
-    "watt",
-    "watt-hour",
-    "week",
-    "yard",
+    "acre", "amp", "ampere", "barrel", "bit", "byte", "calorie", "celsius", "centimeter",
+    "centimetre", "centuries", "century", "cubic", "day", "decade", "decibel", "degree",
+    "fahrenheit", "feet", "fold", "foot", "fortnight", "gallon", "gigabyte", "gigaton",
+    "gigawatt", "gigawatt-hour", "gram", "gramme", "hectare", "hour", "inch", "joule", "kelvin",
+    "kilo", "kilobyte", "kilocalorie", "kilogram", "kilometer", "kilometre", "kiloton",
+    "kilovolt", "kilowatt", "kilowatt-hour", "knot", "liter", "litre", "megabyte", "megaton",
+    "megawatt", "megawatt-hour", "meter", "metre", "mile", "millennia", "millennium",
+    "milliliter", "millilitre", "millimeter", "millimetre", "minute", "month", "ounce",
+    "pascal", "petabyte", "quarter", "second", "square", "terabyte", "terawatt",
+    "terawatt-hour", "time", "ton", "tonne", "volt", "watt", "watt-hour", "week", "yard",
     "year",
 ];
 
@@ -1574,43 +1553,17 @@ const CURRENCY_NAMES: &[&str] = &[
     "shekel", "shilling", "sterling", "taka", "won", "yen", "yuan", "zloty",
 ];
 
+#[rustfmt::skip]
 const PERCENT_WORDS: &[&str] = &[
-    "bp",
-    "bps",
-    "pct",
-    "percent",
-    "percentage",
-    "pp",
-    "ppt",
-    "ppts",
+    "bp", "bps", "pct", "percent", "percentage", "pp", "ppt", "ppts",
 ];
 
 /// Month names and their abbreviations, capitalised.
+#[rustfmt::skip]
 const MONTHS: &[&str] = &[
-    "Apr",
-    "April",
-    "Aug",
-    "August",
-    "Dec",
-    "December",
-    "Feb",
-    "February",
-    "Jan",
-    "January",
-    "Jul",
-    "July",
-    "Jun",
-    "June",
-    "Mar",
-    "March",
-    "May",
-    "Nov",
-    "November",
-    "Oct",
-    "October",
-    "Sep",
-    "Sept",
-    "September",
+    "Apr", "April", "Aug", "August", "Dec", "December", "Feb", "February", "Jan", "January",
+    "Jul", "July", "Jun", "June", "Mar", "March", "May", "Nov", "November", "Oct", "October",
+    "Sep", "Sept", "September",
 ];
 
 const TIMES_OF_DAY: &[&str] = &[
@@ -1619,82 +1572,17 @@ const TIMES_OF_DAY: &[&str] = &[
 
 /// Words after which a number names, numbers or ranks something, lower-cased and
 /// singular: `Article 12`, `version 2.3`, `Phase 2`, `top 10`.
+#[rustfmt::skip]
 const NAMING_WORDS: &[&str] = &[
-    "amendment",
-    "annex",
-    "annexe",
-    "appendices",
-    "appendix",
-    "article",
-    "bottom",
-    "bulletin",
-    "categories",
-    "category",
-    "chapter",
-    "circular",
-    "clause",
-    "decree",
-    "directive",
-    "edition",
-    "figure",
-    "floor",
-    "goal",
-    "grade",
-    "indicator",
-    "industry",
-    "iso",
-    "item",
-    "law",
-    "lesson",
-    "level",
-    "memorandum",
-    "model",
-    "module",
-    "notice",
-    "objective",
-    "option",
-    "ordinance",
-    "page",
-    "paragraph",
-    "part",
-    "phase",
-    "pillar",
-    "priority",
-    "protocol",
-    "question",
-    "rank",
-    "ranked",
-    "ranking",
-    "regulation",
-    "release",
-    "resolution",
-    "revision",
-    "room",
-    "round",
-    "route",
-    "scenario",
-    "schedule",
-    "sdg",
-    "section",
-    "session",
-    "stage",
-    "statute",
-    "step",
-    "subchapter",
-    "subclause",
-    "subparagraph",
-    "subpart",
-    "subsection",
-    "target",
-    "theme",
-    "tier",
-    "title",
-    "top",
-    "type",
-    "version",
-    "volume",
-    "wave",
-    "web",
+    "amendment", "annex", "annexe", "appendices", "appendix", "article", "bottom", "bulletin",
+    "categories", "category", "chapter", "circular", "clause", "decree", "directive", "edition",
+    "figure", "floor", "goal", "grade", "indicator", "industry", "iso", "item", "law", "lesson",
+    "level", "memorandum", "model", "module", "notice", "objective", "option", "ordinance",
+    "page", "paragraph", "part", "phase", "pillar", "priority", "protocol", "question", "rank",
+    "ranked", "ranking", "regulation", "release", "resolution", "revision", "room", "round",
+    "route", "scenario", "schedule", "sdg", "section", "session", "stage", "statute", "step",
+    "subchapter", "subclause", "subparagraph", "subpart", "subsection", "target", "theme",
+    "tier", "title", "top", "type", "version", "volume", "wave", "web",
 ];
 
 /// Abbreviations that name with a following number only when written with their dot:
@@ -1706,218 +1594,29 @@ const NAMING_ABBREVIATIONS: &[&str] = &[
 
 /// Words that cannot be what a number counts, lower-cased: determiners, pronouns,
 /// prepositions, conjunctions, auxiliaries, adverbs of time, place and degree, weekdays.
+#[rustfmt::skip]
 const FUNCTION_WORDS: &[&str] = &[
-    "a",
-    "about",
-    "above",
-    "across",
-    "after",
-    "again",
-    "against",
-    "ago",
-    "ahead",
-    "all",
-    "almost",
-    "alone",
-    "along",
-    "already",
-    "also",
-    "although",
-    "altogether",
-    "always",
-    "amid",
-    "among",
-    "amongst",
-    "an",
-    "and",
-    "another",
-    "any",
-    "apiece",
-    "are",
-    "around",
-    "as",
-    "at",
-    "away",
-    "back",
-    "be",
-    "because",
-    "been",
-    "before",
-    "behind",
-    "being",
-    "below",
-    "beside",
-    "besides",
-    "between",
-    "beyond",
-    "both",
-    "but",
-    "by",
-    "can",
-    "coming",
-    "concerning",
-    "could",
-    "despite",
-    "did",
-    "do",
-    "does",
-    "down",
-    "during",
-    "each",
-    "earlier",
-    "either",
-    "else",
-    "even",
-    "ever",
-    "every",
-    "except",
-    "excluding",
-    "following",
-    "for",
-    "friday",
-    "from",
-    "had",
-    "has",
-    "have",
-    "having",
-    "he",
-    "hence",
-    "her",
-    "here",
-    "him",
-    "his",
-    "however",
-    "i",
-    "if",
-    "in",
-    "including",
-    "inside",
-    "instead",
-    "into",
-    "is",
-    "it",
-    "its",
-    "itself",
-    "just",
-    "last",
-    "later",
-    "least",
-    "like",
-    "may",
-    "me",
-    "might",
-    "minus",
-    "monday",
-    "most",
-    "must",
-    "my",
-    "near",
-    "neither",
-    "never",
-    "next",
-    "no",
-    "nor",
-    "not",
-    "now",
-    "of",
-    "off",
-    "often",
-    "on",
-    "once",
-    "only",
-    "onto",
-    "onwards",
-    "or",
-    "our",
-    "out",
-    "outside",
-    "over",
-    "overall",
-    "past",
-    "per",
-    "plus",
-    "previous",
-    "quite",
-    "rather",
-    "regarding",
-    "respectively",
-    "saturday",
-    "shall",
-    "she",
-    "should",
-    "since",
-    "so",
-    "some",
-    "sometimes",
-    "soon",
-    "still",
-    "such",
-    "sunday",
-    "than",
-    "that",
-    "the",
-    "their",
-    "them",
-    "themselves",
-    "then",
-    "there",
-    "therefore",
-    "these",
-    "they",
-    "this",
-    "those",
-    "though",
-    "through",
-    "throughout",
-    "thursday",
-    "thus",
-    "till",
-    "to",
-    "today",
-    "together",
-    "tomorrow",
-    "tonight",
-    "too",
-    "toward",
-    "towards",
-    "tuesday",
-    "under",
-    "unless",
-    "unlike",
-    "until",
-    "up",
-    "upon",
-    "us",
-    "versus",
-    "very",
-    "via",
-    "vs",
-    "was",
-    "we",
-    "wednesday",
-    "well",
-    "were",
-    "what",
-    "whatever",
-    "when",
-    "whenever",
-    "where",
-    "whereas",
-    "wherever",
-    "whether",
-    "which",
-    "while",
-    "who",
-    "whom",
-    "whose",
-    "will",
-    "with",
-    "within",
-    "without",
-    "would",
-    "yesterday",
-    "yet",
-    "you",
+    "a", "about", "above", "across", "after", "again", "against", "ago", "ahead", "all",
+    "almost", "alone", "along", "already", "also", "although", "altogether", "always", "amid",
+    "among", "amongst", "an", "and", "another", "any", "apiece", "are", "around", "as", "at",
+    "away", "back", "be", "because", "been", "before", "behind", "being", "below", "beside",
+    "besides", "between", "beyond", "both", "but", "by", "can", "coming", "concerning", "could",
+    "despite", "did", "do", "does", "down", "during", "each", "earlier", "either", "else",
+    "even", "ever", "every", "except", "excluding", "following", "for", "friday", "from", "had",
+    "has", "have", "having", "he", "hence", "her", "here", "him", "his", "however", "i", "if",
+    "in", "including", "inside", "instead", "into", "is", "it", "its", "itself", "just", "last",
+    "later", "least", "like", "may", "me", "might", "minus", "monday", "most", "must", "my",
+    "near", "neither", "never", "next", "no", "nor", "not", "now", "of", "off", "often", "on",
+    "once", "only", "onto", "onwards", "or", "our", "out", "outside", "over", "overall", "past",
+    "per", "plus", "previous", "quite", "rather", "regarding", "respectively", "saturday",
+    "shall", "she", "should", "since", "so", "some", "sometimes", "soon", "still", "such",
+    "sunday", "than", "that", "the", "their", "them", "themselves", "then", "there",
+    "therefore", "these", "they", "this", "those", "though", "through", "throughout",
+    "thursday", "thus", "till", "to", "today", "together", "tomorrow", "tonight", "too",
+    "toward", "towards", "tuesday", "under", "unless", "unlike", "until", "up", "upon", "us",
+    "versus", "very", "via", "vs", "was", "we", "wednesday", "well", "were", "what", "whatever",
+    "when", "whenever", "where", "whereas", "wherever", "whether", "which", "while", "who",
+    "whom", "whose", "will", "with", "within", "without", "would", "yesterday", "yet", "you",
     "your",
 ];
 
@@ -1930,24 +1629,18 @@ fn is_connector(word: &str) -> bool {
 /// counts (`54,000 more engineers`, `5 daily flights`, `300 skilled workers`) but count
 /// nothing on their own (`300m pledged by 2027`, `the 40 remaining`).
 fn is_modifier(word: &str) -> bool {
+    is_comparative_or_adverb(word) || is_participle(word)
+}
+
+fn is_comparative_or_adverb(word: &str) -> bool {
+    matches!(word, "more" | "fewer" | "less" | "other") || word.len() > 4 && word.ends_with("ly")
+}
+
+fn is_participle(word: &str) -> bool {
     matches!(
         word,
-        "more"
-            | "fewer"
-            | "less"
-            | "other"
-            | "spent"
-            | "paid"
-            | "sold"
-            | "lent"
-            | "given"
-            | "taken"
-            | "made"
-            | "built"
-            | "held"
-            | "kept"
-    ) || word.len() > 4 && word.ends_with("ly")
-        || word.len() > 4 && word.ends_with("ed")
+        "spent" | "paid" | "sold" | "lent" | "given" | "taken" | "made" | "built" | "held" | "kept"
+    ) || word.len() > 4 && word.ends_with("ed")
         || word.len() > 5 && word.ends_with("ing")
 }
 

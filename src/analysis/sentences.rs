@@ -1,11 +1,12 @@
 //! Sentence boundaries inside blocks.
 //!
-//! A sentence ends at `.` `!` `?` followed by a space and a capital, digit or opening
-//! quote (`。` `！` `？` need no space), and never inside a quotation: a multi-sentence quote
-//! stays in one sentence with its attribution (`"… economy," the minister said.`). A
-//! quotation whose words end in `.` `!` `?` ends its sentence when a new one starts after
-//! it. A `.` after an abbreviation (`Mr.`, `U.S.`, `e.g.`) or an initial (`J.`) ends
-//! nothing. One pass over each block: linear in the length of the draft.
+//! A sentence ends at `.` `!` `?` followed by a space and a capital, digit, opening quote or
+//! anything else that is not a lower-case letter or continuing punctuation (`。` `！` `？`
+//! need no space), and never inside a quotation: a multi-sentence quote stays in one
+//! sentence with its attribution (`"… economy," the minister said.`). A quotation whose
+//! words end in `.` `!` `?` ends its sentence when a new one starts after it. A `.` after
+//! an abbreviation (`Mr.`, `U.S.`, `e.g.`) or an initial (`J.`) ends nothing. One pass over
+//! each block: linear in the length of the draft.
 
 use std::ops::Range;
 
@@ -132,8 +133,9 @@ fn skip_closers(prose: &str, from: usize, end: usize) -> usize {
 }
 
 /// Where the next sentence starts if one starts after `from`: past whitespace, at anything
-/// but a lower-case letter or continuing punctuation. Full-width terminators need no space. At the end of the block there is no next sentence, but the
-/// current one still ends, so the end is returned.
+/// but a lower-case letter or continuing punctuation. Full-width terminators need no
+/// space. At the end of the block there is no next sentence, but the current one still
+/// ends, so the end is returned.
 fn next_sentence_start(prose: &str, from: usize, end: usize, full_width: bool) -> Option<usize> {
     let rest = &prose[from..end];
     let trimmed = rest.trim_start();

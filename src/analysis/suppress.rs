@@ -2,9 +2,12 @@
 //!
 //! `<!-- policy-lsp: ignore RULE[, RULE…] -->` silences the rules on the next non-blank line
 //! (or on its own line when it follows text there); `<!-- policy-lsp: ignore-file RULE… -->`
-//! silences them in the whole file. No rule names means every rule.
+//! silences them in the whole file. No rule names means every rule. Block-quote markers
+//! count as blank: `> <!-- policy-lsp: ignore … -->` inside a block quote is a comment on a
+//! line of its own, and a line holding nothing but `>` is a blank line.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -76,7 +79,7 @@ impl Suppressions {
             let line = index.line_of(whole.start());
             let line_range = index.line_range(text, line).unwrap_or(0..0);
             let before = &text[line_range.start..whole.start()];
-            let target = if before.trim().is_empty() {
+            let target = if is_blank(before) {
                 next_non_blank_line(text, &index, line + 1)
             } else {
                 Some(line)
@@ -94,12 +97,47 @@ impl Suppressions {
     }
 }
 
+/// Nothing but whitespace and block-quote markers.
+fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || c == '>')
+}
+
 fn next_non_blank_line(text: &str, index: &LineIndex, from: usize) -> Option<usize> {
     (from..index.line_count()).find(|&l| {
         index
             .line_range(text, l)
-            .is_some_and(|r| !text[r].trim().is_empty())
+            .is_some_and(|r| !is_blank(&text[r]))
     })
+}
+
+/// An `ignore` directive that is a line of its own (see [`own_line_ignore`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnLineIgnore {
+    /// The rule list, as byte offsets into the line; empty when the directive names no
+    /// rule (and so silences every rule).
+    pub names: Range<usize>,
+}
+
+/// The `ignore` directive that `line` (one line, without its break) consists of, with
+/// nothing but whitespace and block-quote markers around it; `None` for any other line,
+/// including `ignore-file` directives. Such a directive applies to the next non-blank line,
+/// so a new rule for that line belongs in its list rather than on a new line between them.
+pub fn own_line_ignore(line: &str) -> Option<OwnLineIgnore> {
+    let caps = DIRECTIVE.captures(line)?;
+    let whole = caps.get(0)?;
+    let own_line = &caps[1] == "ignore"
+        && is_blank(&line[..whole.start()])
+        && line[whole.end()..].trim().is_empty();
+    if !own_line {
+        return None;
+    }
+    let names = caps.get(2).map_or(whole.start()..whole.start(), |m| {
+        // The group may start with the spaces after `ignore`; the list is the rest.
+        let inner = m.as_str();
+        let lead = inner.len() - inner.trim_start().len();
+        m.start() + lead..m.end()
+    });
+    Some(OwnLineIgnore { names })
 }
 
 #[cfg(test)]
@@ -116,6 +154,26 @@ mod tests {
         assert!(!s.is_suppressed("figure-without-unit", 3));
         assert!(s.is_suppressed("encoding-artifact", 0));
         assert!(s.is_suppressed("encoding-artifact", 3));
+    }
+
+    #[test]
+    fn block_quote_markers_count_as_blank() {
+        let text = "> <!-- policy-lsp: ignore unattributed-quote -->\n>\n> \"Quote here,\" x\n";
+        let s = Suppressions::parse(text);
+        assert!(s.is_suppressed("unattributed-quote", 2));
+        assert!(!s.is_suppressed("unattributed-quote", 0));
+    }
+
+    #[test]
+    fn own_line_directives() {
+        let line = "  > <!-- policy-lsp: ignore  a, b -->  ";
+        let found = own_line_ignore(line).unwrap();
+        assert_eq!(&line[found.names.clone()], "a, b");
+        let all = own_line_ignore("<!-- policy-lsp: ignore -->").unwrap();
+        assert!(all.names.is_empty());
+        assert_eq!(own_line_ignore("x <!-- policy-lsp: ignore a -->"), None);
+        assert_eq!(own_line_ignore("<!-- policy-lsp: ignore-file a -->"), None);
+        assert_eq!(own_line_ignore("<!-- policy-lsp: ignore a --> x"), None);
     }
 
     #[test]

@@ -93,6 +93,7 @@ impl TermIndex {
                 definitions.push(definition);
             }
         }
+        compound_appositives(doc, &mut definitions);
         definitions.sort_by_key(|d| (d.term_range.start, d.term_range.end));
         definitions.dedup_by(|a, b| a.term_range == b.term_range);
         let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
@@ -278,7 +279,11 @@ pub fn reinflect(written: &str, replacement: &str) -> String {
     let starts_upper = stem.chars().next().is_some_and(char::is_uppercase);
     if starts_upper && out.chars().next().is_some_and(char::is_lowercase) {
         let mut chars = out.chars();
-        let first: String = chars.next().into_iter().flat_map(char::to_uppercase).collect();
+        let first: String = chars
+            .next()
+            .into_iter()
+            .flat_map(char::to_uppercase)
+            .collect();
         out = first + chars.as_str();
     }
     out + possessive
@@ -334,7 +339,10 @@ fn plural(term: &str) -> String {
         format!("{term}s")
     } else if lower.ends_with('y') && before_y.is_some_and(|c| !"aeiou".contains(c)) {
         format!("{}ies", &term[..term.len() - 1])
-    } else if ["s", "x", "z", "ch", "sh"].iter().any(|e| lower.ends_with(e)) {
+    } else if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
         format!("{term}es")
     } else {
         format!("{term}s")
@@ -359,9 +367,27 @@ fn definition(
 /// `"X" means …` (quoted) and `X refers to …` / `X is defined as …` (quoted or not).
 static MEANS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?:^|[.;:]\s+|\n\s*)(?:(?:[Aa]n?|[Tt]he)\s+)?(?:[“"‘']([^"“”‘’'\n]{1,80})[”"’']|(?:[Tt]he\s+term\s+)?(?:(?:An?|The)\s+)?([A-Z][\w&’'-]*(?:[ \t]+[\w&’'-]+){0,5}?))\s+(?:means|shall\s+mean|refers\s+to|is\s+defined\s+as|is\s+used\s+to\s+mean)\s+([^.;\n]+)"#,
+        r#"(?:^|[.;:]\s+|\n\s*)(?:[-*+•·□■○●◦▪※◆◇▶①-⑳]\s*)?(?:(?:[Aa]n?|[Tt]he)\s+)?(?:[“"‘']([^"“”‘’'\n]{1,80})[”"’']|(?:[Tt]he\s+term\s+)?(?:(?:An?|The)\s+)?([A-Z][\w&’'-]*(?:[ \t]+[\w&’'-]+){0,5}?))\s+(?:means|shall\s+mean|refers\s+to|is\s+defined\s+as|is\s+used\s+to\s+mean)\s+([^.;\n]+)"#,
     )
     .expect("means pattern is valid")
+});
+
+/// A term in double quotes followed by a defining verb is a definition wherever it stands
+/// in the sentence: `In this Act, "berth operator" means …`.
+static QUOTED_MEANS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?:^|[\s(,:;])[“"]([^"“”\n]{1,80})[”"]\s+(?:means|shall\s+mean|refers\s+to|is\s+defined\s+as|is\s+used\s+to\s+mean)\s+([^.;\n]+)"#,
+    )
+    .expect("quoted means pattern is valid")
+});
+
+/// A clause after a comma that defines a lower-case term with an unambiguous verb:
+/// `Under the bill, a gig courier is defined as …`.
+static CLAUSE_DEFINED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#",\s+(?:[Aa]n?|[Tt]he)\s+([a-z][\w’'-]*(?:[ \t]+[a-z][\w’'-]*){0,3}?)\s+(?:is\s+defined\s+as|shall\s+mean)\s+([^.;\n]+)"#,
+    )
+    .expect("clause pattern is valid")
 });
 
 /// Subjects that make `X means …` an ordinary sentence, not a definition.
@@ -410,6 +436,23 @@ fn means(prose: &str, out: &mut Vec<Definition>) {
             DefinitionKind::Means,
         ));
     }
+    for caps in QUOTED_MEANS
+        .captures_iter(prose)
+        .chain(CLAUSE_DEFINED.captures_iter(prose))
+    {
+        let (Some(term), Some(body)) = (caps.get(1), caps.get(2)) else {
+            continue;
+        };
+        if NOT_A_TERM.contains(&term.as_str().to_lowercase().as_str()) {
+            continue;
+        }
+        out.push(definition(
+            term.as_str(),
+            term.range(),
+            body.range(),
+            DefinitionKind::Means,
+        ));
+    }
 }
 
 /// `The Social Contract simply refers to …`: an adverb means the words before the verb are
@@ -449,9 +492,11 @@ fn hereinafter(prose: &str, out: &mut Vec<Definition>) {
     }
 }
 
-/// An acronym in brackets: `(MOEF)`, `(R&D)`, `(SMEs)`.
+/// An acronym in brackets: `(MOEF)`, `(R&D)`, `(SMEs)`, or a hyphenated short name
+/// (`(K-water)`).
 static BRACKETED_ACRONYM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\(([A-Z][A-Za-z&]*[A-Z][A-Za-z0-9&]*s?)\)").expect("acronym pattern is valid")
+    Regex::new(r"\(([A-Z][A-Za-z&]*[A-Z][A-Za-z0-9&]*s?|[A-Z][A-Za-z0-9]*-[A-Za-z0-9]+)\)")
+        .expect("acronym pattern is valid")
 });
 
 /// An acronym followed by its long form in brackets: `MOEF (Ministry of …)`.
@@ -605,14 +650,29 @@ const NOT_AN_APPOSITIVE: &[&str] = &[
     "especially",
 ];
 
+/// Whether a word after a leading `-ed` word makes it a participle clause (`approved in
+/// May`, `launched last year`, `signed jointly`) rather than an adjective before its noun
+/// (`concentrated bodies where …`, `advanced materials`).
+fn participle_clause(next: &str) -> bool {
+    const CLAUSE_WORDS: &[&str] = &[
+        "in", "on", "at", "by", "for", "to", "from", "with", "without", "into", "onto", "under",
+        "over", "through", "during", "since", "until", "after", "before", "as", "and", "or", "but",
+        "last", "this", "next", "earlier", "later", "the", "a", "an", "its", "their", "his", "her",
+        "our", "it", "them", "out", "up", "down", "off", "back", "only",
+    ];
+    let next = next.trim_matches(|c: char| !c.is_alphanumeric());
+    next.is_empty() || CLAUSE_WORDS.contains(&next) || (next.len() > 3 && next.ends_with("ly"))
+}
+
 fn appositives(prose: &str, out: &mut Vec<Definition>) {
     for caps in APPOSITIVE.captures_iter(prose) {
         let term = caps.get(1).expect("group 1 is not optional");
         let body = caps.get(2).expect("group 2 is not optional");
-        let first = body.as_str().split_whitespace().next().unwrap_or_default();
-        let first_lower = first.to_lowercase();
+        let mut words = body.as_str().split_whitespace();
+        let first_lower = words.next().unwrap_or_default().to_lowercase();
+        let second_lower = words.next().unwrap_or_default().to_lowercase();
         if NOT_AN_APPOSITIVE.contains(&first_lower.as_str())
-            || first_lower.ends_with("ed")
+            || (first_lower.ends_with("ed") && participle_clause(&second_lower))
             || body.as_str().split_whitespace().count() < 3
         {
             continue;
@@ -623,6 +683,76 @@ fn appositives(prose: &str, out: &mut Vec<Definition>) {
             body.range(),
             DefinitionKind::Appositive,
         ));
+    }
+}
+
+/// Words that never begin a compound term.
+const NOT_IN_A_COMPOUND: &[&str] = &[
+    "a", "an", "the", "of", "in", "on", "at", "by", "for", "to", "from", "with", "and", "or",
+    "but", "as", "into", "its", "their", "our", "his", "her", "this", "that", "these", "those",
+    "some", "many", "few", "more", "most", "all", "each", "every", "any", "no", "such", "other",
+    "is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "can",
+    "could", "may", "might", "should", "must", "than", "then", "which", "who", "whose", "where",
+    "when", "while", "not", "only", "also", "very",
+];
+
+/// `a small number of innovation hubs—self-governing partnerships …—`: the appositive
+/// pattern sees one word before the dash, but the term is the compound the draft goes on
+/// using. The one or two words before it join the term when the compound they make is
+/// written again elsewhere in the draft; the one-word definition stays as well.
+fn compound_appositives(doc: &Document, definitions: &mut Vec<Definition>) {
+    // (definition, the compound's range, its key)
+    let mut candidates: Vec<(usize, Range<usize>, String)> = Vec::new();
+    for (index, d) in definitions.iter().enumerate() {
+        if d.kind != DefinitionKind::Appositive {
+            continue;
+        }
+        let Some(block) = doc.block_at(d.term_range.start).map(|b| &doc.blocks[b]) else {
+            continue;
+        };
+        let before = block.range.start..d.term_range.start;
+        let words = word_spans(doc.prose(before.clone()), before.start);
+        let mut start = d.term_range.start;
+        for word in words.iter().rev().take(2) {
+            let text = &doc.prose[word.clone()];
+            let lower = text.to_lowercase();
+            if &doc.prose[word.end..start] != " "
+                || !text.chars().all(|c| c.is_alphabetic() || c == '-')
+                || NOT_IN_A_COMPOUND.contains(&lower.as_str())
+            {
+                break;
+            }
+            start = word.start;
+            let range = start..d.term_range.end;
+            candidates.push((index, range.clone(), term_key(&doc.prose[range])));
+        }
+    }
+    if candidates.is_empty() {
+        return;
+    }
+    let keys: Vec<&str> = candidates.iter().map(|c| c.2.as_str()).collect();
+    let mut uses: HashMap<&str, Vec<Range<usize>>> = HashMap::new();
+    for (range, key) in find_uses(doc, &keys) {
+        uses.entry(keys[key]).or_default().push(range);
+    }
+    // The longest compound written again wins, per definition.
+    let mut added: Vec<usize> = Vec::new();
+    for (index, range, key) in candidates.iter().rev() {
+        let again = uses
+            .get(key.as_str())
+            .is_some_and(|found| found.iter().any(|r| r != range));
+        if !again || added.contains(index) {
+            continue;
+        }
+        added.push(*index);
+        let original = &definitions[*index];
+        let compound = definition(
+            &doc.prose[range.clone()],
+            range.clone(),
+            original.definition_range.clone(),
+            DefinitionKind::Appositive,
+        );
+        definitions.push(compound);
     }
 }
 
@@ -765,6 +895,30 @@ mod tests {
     }
 
     #[test]
+    fn definitions_in_list_items_clauses_and_anywhere_quoted() {
+        let (_, found) = index(
+            "Plan\n\n□ Goals\n  ○ Vertical farm refers to a building that grows crops in stacked trays.\n① In this Act, \"berth operator\" means a firm licensed under 제3조 to run a berth.\nUnder the bill, a gig courier is defined as a person who delivers parcels for an app.\nThe Harbour Water Authority (H-water) runs dams. Yesterday, the change means nothing; the fees, as the report said (Annex B), rise.\n",
+            DocumentKind::PlainText,
+        );
+        let terms: Vec<_> = found.iter().map(|f| (f.0.as_str(), f.1.as_str())).collect();
+        assert_eq!(
+            terms,
+            [
+                (
+                    "Vertical farm",
+                    "a building that grows crops in stacked trays"
+                ),
+                (
+                    "berth operator",
+                    "a firm licensed under 제3조 to run a berth"
+                ),
+                ("gig courier", "a person who delivers parcels for an app"),
+                ("H-water", "Harbour Water Authority"),
+            ]
+        );
+    }
+
+    #[test]
     fn expansions_both_ways_and_hereinafter() {
         let (doc, found) = index(
             "The Ministry of Ocean Affairs (MOA) and the Harbour Safety Board (HSB) met. The KDX (Korea Data Exchange) opened. The National Port Authority (hereinafter \"the Authority\") agreed.\n",
@@ -797,7 +951,7 @@ mod tests {
     #[test]
     fn appositives_with_real_and_lost_dashes() {
         let (doc, found) = index(
-            "The plan targets hubs—partnerships of a university and local firms—rather than provinces. It funds corridors?strips of land reserved for transit lines?as a priority. The fund—approved in May—opens soon.\n",
+            "The plan targets hubs—partnerships of a university and local firms—rather than provinces. It funds corridors?strips of land reserved for transit lines?as a priority. The fund—approved in May—opens soon. Its belts—concentrated bands of mills and yards—grow. The port—expanded last year by the city—reopened.\n",
             DocumentKind::PlainText,
         );
         let terms: Vec<_> = found.iter().map(|f| (f.0.as_str(), f.2)).collect();
@@ -805,11 +959,26 @@ mod tests {
             terms,
             [
                 ("hubs", DefinitionKind::Appositive),
-                ("corridors", DefinitionKind::Appositive)
+                ("corridors", DefinitionKind::Appositive),
+                ("belts", DefinitionKind::Appositive)
             ]
         );
         assert_eq!(doc.terms.lookup("Hub").count(), 1);
         assert_eq!(doc.terms.lookup("corridor's").count(), 1);
+    }
+
+    #[test]
+    fn appositive_compounds_the_draft_uses_again() {
+        let text = "The plan backs a few port hubs—cooperatives of shippers, a port authority and lenders—rather than every harbour. It funds belts—rows of mills along a river—too.\n\n1. Name 3 port hubs by 2027.\n";
+        let (doc, found) = index(text, DocumentKind::PlainText);
+        let terms: Vec<_> = found.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(terms, ["port hubs", "hubs", "belts"]);
+        assert_eq!(
+            found[0].1,
+            "cooperatives of shippers, a port authority and lenders"
+        );
+        assert_eq!(doc.terms.lookup("port hub").count(), 1);
+        assert_eq!(doc.terms.lookup("hub").count(), 1);
     }
 
     #[test]
@@ -892,7 +1061,11 @@ mod tests {
         assert_eq!(uninflect("cluster's", "hub's"), "hub");
         assert_eq!(uninflect("Clusters", "Innovation Hubs"), "Innovation Hub");
         assert_eq!(uninflect("cluster", "hubs"), "hubs");
-        for (written, new) in [("clusters", "hubs"), ("cluster's", "hub's"), ("agencies", "bodies")] {
+        for (written, new) in [
+            ("clusters", "hubs"),
+            ("cluster's", "hub's"),
+            ("agencies", "bodies"),
+        ] {
             assert_eq!(reinflect(written, &uninflect(written, new)), new);
         }
     }

@@ -4,10 +4,10 @@
 //! [`crate::server`].
 
 mod check;
-mod configs;
+pub(crate) mod configs;
 mod exit;
 mod format;
-mod inputs;
+pub(crate) mod inputs;
 mod outline;
 mod paths;
 mod problem;

@@ -33,15 +33,18 @@
 //! ```
 //!
 //! ## Options
-//! Units and currencies beyond the built-in ones (ISO 4217 codes, common currency names and
-//! symbols, SI and everyday units) can be added in `policy-lsp.toml`:
+//! Currencies and units beyond the built-in ones (ISO 4217 codes, common currency names and
+//! symbols, SI and everyday units) go in the `[vocabulary]` section of `policy-lsp.toml`;
+//! a figure followed or preceded by a listed currency, or followed by a listed unit, has
+//! a unit:
 //!
 //! ```toml
-//! currencies = ["XDR", "guilders"]
+//! [vocabulary]
+//! currencies = ["XDR", "guilders", "Rs."]
 //! units = ["TEU", "hectares"]
 //! ```
 //!
-//! Severity as for every rule (`[rules] figure-without-unit = "hint"`, or `"off"`).
+//! Severity as for every rule: `[rules] figure-without-unit = "hint"`, or `"off"`.
 
 use super::{Context, Reporter, Rule};
 use crate::analysis::{BlockKind, Severity};
@@ -62,8 +65,7 @@ fn check(cx: &Context, out: &mut Reporter) {
                 header: Some(header),
                 ..
             } => format!(
-                "`{number}` has no unit and its column header `{}` names none: add the unit to the header, e.g. `{} (KRW bn)`",
-                doc.source(header.clone()),
+                "`{number}` has no unit and its column header `{}` names none: add the unit to the header, as in `Budget (KRW bn)`",
                 doc.source(header.clone()),
             ),
             _ => format!(
@@ -162,6 +164,7 @@ mod tests {
         clean("Under subsection 6b and Section 503(a), Pub. L. No. 107-347 applies.");
         clean("The purpose is to: 1) set the terms; and 2) set the fees. See 2)a and 2)b.");
         clean("Details are in 12_1.html and report.pdf, on Windows 11 and ISO 9001 systems.");
+        clean("Staff will move to the new campus (Building 3) next year.");
         clean("## 1A. Payment Processing\n\n### 4.1A. Disclaimer\n");
     }
 
@@ -185,8 +188,8 @@ mod tests {
 
     #[test]
     fn tables_take_units_from_headers() {
-        let table = "# Budget\n\n| Programme | 2024 (KRW bn) | Change (%) | Year | Staff |\n|---|---|---|---|---|\n| Basic | 2,630 | -1.0 | 2025 | 12 |\n";
-        flags(table, &["12"]);
+        let table = "# Budget\n\n| Programme | 2024 (KRW bn) | Change (%) | Year | Total | Residents | Exports |\n|---|---|---|---|---|---|---|\n| Basic | 2,630 | -1.0 | 2025 | 12 | 310,000 | 45 |\n";
+        flags(table, &["12", "45"]);
     }
 
     #[test]
@@ -215,8 +218,8 @@ mod tests {
         let text = "The pipe is 5 in wide and costs Rs. 500.";
         let with = |currencies: &[&str], units: &[&str]| {
             let config = Config {
-                currencies: currencies.iter().map(|s| s.to_string()).collect(),
-                units: units.iter().map(|s| s.to_string()).collect(),
+                currencies: currencies.iter().map(|&s| s.to_owned()).collect(),
+                units: units.iter().map(|&s| s.to_owned()).collect(),
                 ..Config::default()
             };
             analyze(text, DocumentKind::PlainText, &config)

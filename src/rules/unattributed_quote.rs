@@ -406,10 +406,10 @@ impl<'t, 'a> Reader<'t, 'a> {
         pronoun
     }
 
-    /// Whether a known speech verb is used as a verb here. Past forms are unless a
-    /// determiner makes them adjectives (`the stated goal`); `states`
-    /// must introduce something (`the plan states:`) or follow a name, `saying` must follow
-    /// a comma or `by`, and bare `state`, too often a noun, must follow `would`, `will`, ….
+    /// Whether a known speech verb is used as a verb here. Past forms are, unless a
+    /// determiner makes them adjectives (`the stated goal`); `states` must introduce
+    /// something (`the plan states:`) or follow a name; `saying` must follow a comma or
+    /// `by`; bare `state`, too often a noun, must follow `would`, `will`, ….
     fn stands_as_verb(&self, form: VerbForm, i: usize) -> bool {
         let tokens = self.tokens;
         let prev = i.checked_sub(1).map(|p| tokens[p]);

@@ -81,7 +81,7 @@ fn check(cx: &Context, out: &mut Reporter) {
     for definition in defined {
         let acronym = acronym_of.get(&definition.key);
         let used = uses.iter().any(|(key, range)| {
-            (*key == definition.key || Some(key) == acronym)
+            (*key == definition.key || is_verb_form(key, &definition.key) || Some(key) == acronym)
                 && range.start != definition.term_range.start
                 && !overlaps(range, &definition.term_range)
                 && !overlaps(range, &definition.definition_range)
@@ -97,6 +97,13 @@ fn check(cx: &Context, out: &mut Reporter) {
             );
         }
     }
+}
+
+/// `mentoring`, `mentored` for `mentor`.
+fn is_verb_form(found: &str, key: &str) -> bool {
+    found
+        .strip_prefix(key)
+        .is_some_and(|ending| ending == "ing" || ending == "ed")
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
@@ -131,7 +138,8 @@ fn find_uses(prose: &str, keys: &[&str]) -> Option<Vec<(String, Range<usize>)>> 
 }
 
 /// A pattern for a key in any inflection: words separated by any whitespace, the last
-/// with an optional plural or possessive ending.
+/// with an optional plural or possessive ending, or the `-ing`/`-ed` of a term that is also
+/// a verb (`"Mentor" means …` is used by `mentoring`).
 fn inflected(key: &str) -> String {
     let words: Vec<String> = key.split(' ').map(regex::escape).collect();
     let (last, rest) = words
@@ -139,7 +147,7 @@ fn inflected(key: &str) -> String {
         .expect("empty keys are filtered out before");
     let last = match last.strip_suffix('y') {
         Some(stem) => format!("{stem}(?:y|ies)"),
-        None => format!("{last}(?:s|es)?"),
+        None => format!("{last}(?:s|es|ing|ed)?"),
     };
     let mut parts = rest.to_vec();
     parts.push(format!("{last}(?:['’]s)?"));
@@ -164,6 +172,14 @@ mod tests {
         assert_no_findings(
             "unused-definition",
             "# Plan\n\n## Definitions\n\n**Harbour agency (HA)**: the body that runs the port.\n\n## Governance\n\nEach HA reports yearly.\n",
+        );
+    }
+
+    #[test]
+    fn a_verb_form_counts_as_a_use() {
+        assert_no_findings(
+            "unused-definition",
+            "## Definitions\n\n③ \"Mentor\" means an expert who advises tenants.\n\n## Support\n\nTenants get mentoring.\n",
         );
     }
 

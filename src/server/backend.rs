@@ -11,60 +11,36 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+use super::code_actions::{self, GlossaryTarget};
+use super::configure::Configurator;
 use super::documents::{OpenDocument, TextDocument};
 use super::outbox::{Outbox, Outgoing};
 use super::state::{Session, Shared};
-use super::workspace::CONFIG_FILE;
-use super::{encoding, to_proto, uri};
+use super::{completion, encoding, hover, navigation, semantic_tokens, symbols, to_proto, uri};
 
 /// The diagnostics' identifier in pull mode.
 const DIAGNOSTIC_ID: &str = "policy-lsp";
-const WATCH_ID: &str = "policy-lsp/watch-config";
 
 pub(crate) struct Backend {
-    client: Client,
     pub(crate) shared: Arc<Shared>,
+    configurator: Configurator,
+    pub(crate) disk_symbols: symbols::DiskIndex,
 }
 
 impl Backend {
     /// Must run inside a tokio runtime (it starts the outbox task).
     pub(crate) fn new(client: Client) -> Self {
         let outbox = Outbox::spawn(client.clone());
+        let shared = Arc::new(Shared::new(outbox));
         Backend {
-            client,
-            shared: Arc::new(Shared::new(outbox)),
+            configurator: Configurator::new(client, shared.clone()),
+            shared,
+            disk_symbols: symbols::DiskIndex::default(),
         }
     }
 
     fn log(&self, kind: MessageType, text: impl Into<String>) {
         self.shared.outbox.log(kind, text);
-    }
-
-    /// Reads the configuration files again; re-analyses everything if they changed.
-    fn reload_config(&self) {
-        let session = self.shared.session();
-        let mut state = self.shared.lock();
-        let (changed, errors) = state.workspace.reload();
-        for error in errors {
-            self.shared.outbox.show(MessageType::ERROR, error);
-        }
-        if !changed {
-            return;
-        }
-        state.epoch += 1;
-        self.log(
-            MessageType::INFO,
-            "configuration changed: re-checking open drafts",
-        );
-        self.shared.schedule_all(&mut state);
-        drop(state);
-        if session.pull && session.refresh {
-            // A request to the client: never awaited inside a notification handler.
-            let client = self.client.clone();
-            tokio::spawn(async move {
-                let _ = client.workspace_diagnostic_refresh().await;
-            });
-        }
     }
 
     /// Runs `compute` on the blocking pool: a large draft's conversion never stalls the
@@ -144,6 +120,16 @@ fn capabilities(session: &Session) -> ServerCapabilities {
             work_done_progress_options: WorkDoneProgressOptions::default(),
         })),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions::default()),
+        semantic_tokens_provider: Some(semantic_tokens::capability()),
         ..ServerCapabilities::default()
     }
 }
@@ -156,22 +142,11 @@ fn encoding_name(session: &Session) -> &'static str {
     }
 }
 
-/// Whether a code action request's `only` filter lets quick fixes through.
-fn wants_quick_fixes(only: Option<&[CodeActionKind]>) -> bool {
-    let quickfix = CodeActionKind::QUICKFIX;
-    let quickfix = quickfix.as_str();
-    let Some(kinds) = only else {
-        return true;
-    };
-    kinds.iter().any(|k| {
-        let k = k.as_str();
-        k.is_empty() || k == quickfix || quickfix.starts_with(&format!("{k}."))
-    })
-}
-
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let session = self.shared.start_session(&params);
+        self.configurator
+            .initial_settings(params.initialization_options.as_ref());
         Ok(InitializeResult {
             capabilities: capabilities(&session),
             server_info: Some(ServerInfo {
@@ -200,30 +175,7 @@ impl LanguageServer for Backend {
                 format!("{error} (using the default configuration)"),
             );
         }
-        if session.watch {
-            let client = self.client.clone();
-            let outbox = self.shared.outbox.clone();
-            // A request to the client: never awaited inside a notification handler.
-            tokio::spawn(async move {
-                let options = DidChangeWatchedFilesRegistrationOptions {
-                    watchers: vec![FileSystemWatcher {
-                        glob_pattern: GlobPattern::String(format!("**/{CONFIG_FILE}")),
-                        kind: None,
-                    }],
-                };
-                let registration = Registration {
-                    id: WATCH_ID.to_owned(),
-                    method: "workspace/didChangeWatchedFiles".to_owned(),
-                    register_options: serde_json::to_value(options).ok(),
-                };
-                if let Err(e) = client.register_capability(vec![registration]).await {
-                    outbox.log(
-                        MessageType::WARNING,
-                        format!("could not watch {CONFIG_FILE}: {e}"),
-                    );
-                }
-            });
-        }
+        self.configurator.start();
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -276,14 +228,11 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        let is_config = {
-            let state = self.shared.lock();
-            uri::to_path(&params.text_document.uri)
-                .is_some_and(|path| state.workspace.is_config_file(&path))
-        };
-        if is_config {
-            self.reload_config();
-        }
+        // For clients that cannot watch files: a saved configuration or glossary file.
+        let paths: Vec<_> = uri::to_path(&params.text_document.uri)
+            .into_iter()
+            .collect();
+        self.configurator.files_changed(&paths);
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -300,13 +249,16 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let touches_config = params
+        let paths: Vec<_> = params
             .changes
             .iter()
-            .any(|change| uri::file_name(&change.uri) == CONFIG_FILE);
-        if touches_config {
-            self.reload_config();
-        }
+            .filter_map(|change| uri::to_path(&change.uri))
+            .collect();
+        self.configurator.files_changed(&paths);
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        self.configurator.settings_changed(&params.settings);
     }
 
     async fn diagnostic(
@@ -343,7 +295,7 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        if !wants_quick_fixes(params.context.only.as_deref()) {
+        if !code_actions::wanted(params.context.only.as_deref()) {
             return Ok(None);
         }
         let uri = params.text_document.uri;
@@ -351,19 +303,45 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let session = self.shared.session();
+        // The configuration file the glossary action edits, and our copy if it is open.
+        let (config_file, open_copy) = {
+            let state = self.shared.lock();
+            let file = state
+                .workspace
+                .config_file_for(uri::to_path(&uri).as_deref())
+                .and_then(|path| Some((uri::from_path(&path)?, path)));
+            let open = file.as_ref().and_then(|(config_uri, _)| {
+                let open = state.docs.get(config_uri)?;
+                Some((open.doc.text(), open.doc.version))
+            });
+            (file, open)
+        };
         let range = params.range;
         self.contained("code actions", &uri.clone(), move || {
             let analysis = analyzed.analysis.as_ref()?;
-            let range = to_proto::byte_range(&analysis.document, range, session.encoding);
-            Some(to_proto::quick_fixes(
-                &uri,
-                analyzed.version,
+            let glossary = config_file.map(|(config_uri, path)| {
+                let (text, version) = match open_copy {
+                    Some((text, version)) => (Some(text), Some(version)),
+                    None => (std::fs::read_to_string(path).ok(), None),
+                };
+                GlossaryTarget {
+                    uri: config_uri,
+                    text,
+                    version,
+                    can_create: session.create_files,
+                }
+            });
+            let request = code_actions::Request {
+                uri: &uri,
+                version: analyzed.version,
                 analysis,
-                &analyzed.diagnostics,
-                range,
-                session.encoding,
-                session.edit_style,
-            ))
+                published: &analyzed.diagnostics,
+                range: to_proto::byte_range(&analysis.document, range, session.encoding),
+                encoding: session.encoding,
+                style: session.edit_style,
+                glossary: glossary.as_ref(),
+            };
+            Some(code_actions::code_actions(&request))
         })
         .await
     }
@@ -398,6 +376,97 @@ impl LanguageServer for Backend {
         self.contained("folding ranges", &uri, move || {
             let analysis = analyzed.analysis.as_ref()?;
             Some(to_proto::folding_ranges(analysis, limit))
+        })
+        .await
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        let position = at.position;
+        self.answer("hover", &at.text_document.uri, move |q| {
+            hover::hover(q, position)
+        })
+        .await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let at = params.text_document_position_params;
+        let position = at.position;
+        self.answer("definition", &at.text_document.uri, move |q| {
+            navigation::definition(q, position)
+        })
+        .await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let at = params.text_document_position;
+        let (position, declaration) = (at.position, params.context.include_declaration);
+        self.answer("references", &at.text_document.uri, move |q| {
+            navigation::references(q, position, declaration)
+        })
+        .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let position = params.position;
+        let answer = self
+            .answer("prepare rename", &params.text_document.uri, move |q| {
+                Some(navigation::prepare_rename(q, position))
+            })
+            .await?;
+        answer.transpose()
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let at = params.text_document_position;
+        let (position, new_name) = (at.position, params.new_name);
+        let answer = self
+            .answer("rename", &at.text_document.uri, move |q| {
+                Some(navigation::rename(q, position, &new_name))
+            })
+            .await?;
+        answer.transpose()
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.workspace_symbols(params).await
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let at = params.text_document_position;
+        let position = at.position;
+        self.answer("completion", &at.text_document.uri, move |q| {
+            completion::completion(q, position)
+        })
+        .await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        self.answer("semantic tokens", &params.text_document.uri, |q| {
+            semantic_tokens::tokens(q, None).map(SemanticTokensResult::Tokens)
+        })
+        .await
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        let range = params.range;
+        self.answer("semantic tokens", &params.text_document.uri, move |q| {
+            semantic_tokens::tokens(q, Some(range)).map(SemanticTokensRangeResult::Tokens)
         })
         .await
     }

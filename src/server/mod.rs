@@ -7,9 +7,19 @@
 //! - [`scheduler`]: analysis off the message loop, coalesced per document.
 //! - [`outbox`]: everything sent to the client unasked, in order.
 //! - [`encoding`]: positions ⇄ protocol, in the negotiated encoding.
-//! - [`to_proto`]: findings, outline, folds and fixes as protocol types.
+//! - [`to_proto`]: findings, outline and folds as protocol types.
+//! - [`code_actions`]: fixes, suppression comments and glossary entries as quick fixes.
+//! - [`query`]: what a request about one document reads, off the message loop.
+//! - [`hover`]: figures' values and terms' definitions.
+//! - [`navigation`]: go to definition, find references, rename of defined terms.
+//! - [`symbols`]: `workspace/symbol` over open drafts and the drafts on disk.
+//! - [`completion`]: defined and glossary terms.
+//! - [`semantic_tokens`]: terms, quotations and figures for themes to colour.
 //! - [`uri`]: URI ⇄ path.
-//! - [`workspace`]: the workspace folders' `policy-lsp.toml`.
+//! - [`workspace`]: the workspace folders' `policy-lsp.toml` and glossary files, over the
+//!   client settings.
+//! - [`settings`]: client settings (`initializationOptions`, `didChangeConfiguration`).
+//! - [`configure`]: configuration changes at run time, file watchers.
 
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
@@ -18,11 +28,20 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};
 
 mod backend;
+mod code_actions;
+mod completion;
+mod configure;
 mod documents;
 mod encoding;
+mod hover;
+mod navigation;
 mod outbox;
+mod query;
 mod scheduler;
+mod semantic_tokens;
+mod settings;
 mod state;
+mod symbols;
 mod to_proto;
 mod uri;
 mod workspace;

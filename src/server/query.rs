@@ -5,6 +5,7 @@
 //! Unknown documents answer `None` (the protocol's `null`); a feature that panics answers
 //! its one request with an internal error and the server goes on.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tower_lsp_server::jsonrpc::{Error, Result};
@@ -23,6 +24,9 @@ pub(crate) struct Query {
     pub uri: Uri,
     analyzed: Arc<Analyzed>,
     pub config: Arc<Config>,
+    /// The workspace folder the document's configuration comes from: glossary files are
+    /// named relative to it.
+    pub root: Option<PathBuf>,
     pub session: Session,
 }
 
@@ -40,6 +44,7 @@ impl Query {
                 diagnostics: Vec::new(),
             }),
             config: Arc::new(config),
+            root: None,
             session: Session {
                 encoding,
                 ..Session::default()
@@ -94,15 +99,27 @@ impl Backend {
     /// the document is not open.
     pub(crate) async fn query(&self, uri: &Uri) -> Option<Query> {
         let analyzed = self.shared.current_analysis(uri).await?;
-        let config = self
-            .shared
-            .lock()
-            .workspace
-            .config_for(uri::to_path(uri).as_deref());
+        let path = uri::to_path(uri);
+        let (config, root) = {
+            let state = self.shared.lock();
+            let workspace = &state.workspace;
+            let root = path
+                .as_deref()
+                .and_then(|path| {
+                    workspace
+                        .roots()
+                        .filter(|root| path.starts_with(root))
+                        .max_by_key(|root| root.components().count())
+                })
+                .or_else(|| workspace.roots().next())
+                .map(Path::to_path_buf);
+            (workspace.config_for(path.as_deref()), root)
+        };
         Some(Query {
             uri: uri.clone(),
             analyzed,
             config,
+            root,
             session: self.shared.session(),
         })
     }

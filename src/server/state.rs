@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use tower_lsp_server::ls_types::{ClientCapabilities, InitializeParams, MessageType, Uri};
+use tower_lsp_server::ls_types::{
+    ClientCapabilities, InitializeParams, MessageType, ResourceOperationKind, Uri,
+};
 
 use super::documents::OpenDocument;
 use super::encoding;
@@ -26,6 +28,10 @@ pub(crate) struct Session {
     pub refresh: bool,
     /// The client can register file watchers at run time.
     pub watch: bool,
+    /// The client answers `workspace/configuration`.
+    pub configuration: bool,
+    /// The client accepts `create` operations in workspace edits.
+    pub create_files: bool,
     pub hierarchical_symbols: bool,
     pub edit_style: EditStyle,
     pub folding_limit: Option<usize>,
@@ -47,6 +53,11 @@ impl Session {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|w| w.dynamic_registration)
                 .unwrap_or(false),
+            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            create_files: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.resource_operations.as_ref())
+                .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create)),
             hierarchical_symbols: text
                 .and_then(|t| t.document_symbol.as_ref())
                 .and_then(|s| s.hierarchical_document_symbol_support)

@@ -5,14 +5,13 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use tower_lsp_server::ls_types::{
-    self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, CodeDescription, DocumentChanges,
-    DocumentSymbol, FoldingRange, Location, NumberOrString, OneOf,
-    OptionalVersionedTextDocumentIdentifier, SymbolInformation, SymbolKind, TextDocumentEdit,
-    TextEdit, Uri, WorkspaceEdit,
+    self as lsp, CodeDescription, DocumentChanges, DocumentSymbol, FoldingRange, Location,
+    NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier, SymbolInformation, SymbolKind,
+    TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
 use super::encoding::{self, PositionMap};
-use crate::analysis::{Analysis, Diagnostic, Document, Encoding, Fix, Severity};
+use crate::analysis::{Analysis, Diagnostic, Document, Encoding, Severity};
 
 /// The `source` of every diagnostic.
 pub(crate) const SOURCE: &str = "policy-lsp";
@@ -98,68 +97,8 @@ pub(crate) struct EditStyle {
     pub document_changes: bool,
 }
 
-/// Quick fixes for the findings that touch `range` (byte offsets, ends inclusive).
-/// `lsp_diagnostics` are the findings as published, index for index.
-pub(crate) fn quick_fixes(
-    uri: &Uri,
-    version: i32,
-    analysis: &Analysis,
-    lsp_diagnostics: &[lsp::Diagnostic],
-    range: Range<usize>,
-    encoding: Encoding,
-    style: EditStyle,
-) -> Vec<CodeActionOrCommand> {
-    let doc = &analysis.document;
-    let touched: Vec<(&Diagnostic, &lsp::Diagnostic, &Fix)> = analysis
-        .diagnostics
-        .iter()
-        .zip(lsp_diagnostics)
-        .filter(|(d, _)| d.range.start <= range.end && range.start <= d.range.end)
-        .filter_map(|(d, l)| Some((d, l, d.fix.as_ref()?)))
-        .filter(|(_, _, fix)| edits_are_valid(doc, fix))
-        .collect();
-    let ranges = Ranges::new(
-        doc,
-        encoding,
-        touched
-            .iter()
-            .flat_map(|(_, _, fix)| fix.edits.iter().map(|e| &e.range)),
-    );
-    touched
-        .into_iter()
-        .map(|(_, lsp_diagnostic, fix)| {
-            let edits: Vec<TextEdit> = fix
-                .edits
-                .iter()
-                .map(|e| TextEdit::new(ranges.range(&e.range), e.replacement.clone()))
-                .collect();
-            CodeActionOrCommand::CodeAction(CodeAction {
-                title: fix.title.clone(),
-                kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![lsp_diagnostic.clone()]),
-                edit: Some(workspace_edit(uri, version, edits, style)),
-                is_preferred: Some(true),
-                ..CodeAction::default()
-            })
-        })
-        .collect()
-}
-
-/// A fix is offered only if every edit lies on character boundaries of the text and no two
-/// overlap: an edit that cannot be applied exactly is not applied at all.
-fn edits_are_valid(doc: &Document, fix: &Fix) -> bool {
-    let mut ranges: Vec<&Range<usize>> = fix.edits.iter().map(|e| &e.range).collect();
-    ranges.sort_by_key(|r| (r.start, r.end));
-    let in_text = ranges.iter().all(|r| {
-        r.start <= r.end
-            && r.end <= doc.text.len()
-            && doc.text.is_char_boundary(r.start)
-            && doc.text.is_char_boundary(r.end)
-    });
-    !fix.edits.is_empty() && in_text && ranges.windows(2).all(|w| w[0].end <= w[1].start)
-}
-
-fn workspace_edit(
+/// A workspace edit of one document, versioned when the client takes `documentChanges`.
+pub(crate) fn workspace_edit(
     uri: &Uri,
     version: i32,
     edits: Vec<TextEdit>,
@@ -360,41 +299,10 @@ pub(crate) fn byte_range(doc: &Document, range: lsp::Range, encoding: Encoding) 
 mod tests {
     use super::*;
     use crate::analysis::document::BlockQuote;
-    use crate::analysis::{analyze, DocumentKind, LineIndex, Position, Section};
+    use crate::analysis::{analyze, DocumentKind, Fix, Section};
     use crate::config::Config;
 
     const ALL: [Encoding; 3] = [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32];
-
-    /// Applies protocol edits to a string, converting with the analysis core's LineIndex.
-    fn apply(text: &str, edits: &[TextEdit], enc: Encoding) -> String {
-        let lines = LineIndex::new(text);
-        let offset = |p: lsp::Position| {
-            lines.offset(
-                text,
-                Position {
-                    line: p.line,
-                    column: p.character,
-                },
-                enc,
-            )
-        };
-        let mut byte_edits: Vec<(usize, usize, &str)> = edits
-            .iter()
-            .map(|e| {
-                (
-                    offset(e.range.start),
-                    offset(e.range.end),
-                    e.new_text.as_str(),
-                )
-            })
-            .collect();
-        byte_edits.sort_by_key(|e| std::cmp::Reverse(e.0));
-        let mut out = text.to_owned();
-        for (start, end, new) in byte_edits {
-            out.replace_range(start..end, new);
-        }
-        out
-    }
 
     fn span(text: &str, needle: &str) -> Range<usize> {
         let start = text.find(needle).expect(needle);
@@ -578,81 +486,6 @@ mod tests {
             d.range,
             lsp::Range::new(lsp::Position::new(1, 1), lsp::Position::new(1, 2))
         );
-    }
-
-    #[test]
-    fn quick_fixes_apply_exactly() {
-        let text = "첫 줄 😀 clusters?concentrated\r\n둘째 â€™ 끝 🇰🇷\r\n";
-        let mut analysis = analyze(text, DocumentKind::PlainText, &Config::default());
-        let q = span(text, "?");
-        let moji = span(text, "â€™");
-        let two = Fix {
-            title: "Two edits".into(),
-            edits: vec![
-                crate::analysis::Edit {
-                    range: span(text, "끝"),
-                    replacement: "end".into(),
-                },
-                crate::analysis::Edit {
-                    range: span(text, "첫"),
-                    replacement: "1st".into(),
-                },
-            ],
-        };
-        let broken = Fix::replace("Out of range", text.len()..text.len() + 3, "x");
-        let inside_char = Fix::replace("Inside a char", 1..2, "x");
-        analysis.diagnostics = vec![
-            finding("a", 0..3, Some(two)),
-            finding("b", q.clone(), Some(Fix::replace("Use —", q.clone(), "—"))),
-            finding(
-                "c",
-                moji.clone(),
-                Some(Fix::replace("Use ’", moji.clone(), "’")),
-            ),
-            finding("d", moji.clone(), None),
-            finding("e", moji.clone(), Some(broken)),
-            finding("f", moji.clone(), Some(inside_char)),
-        ];
-        let uri: Uri = "file:///d.txt".parse().unwrap();
-        for enc in ALL {
-            let lsp_diags = diagnostics(&analysis, enc);
-            let style = EditStyle {
-                document_changes: false,
-            };
-            let all = quick_fixes(&uri, 4, &analysis, &lsp_diags, 0..text.len(), enc, style);
-            assert_eq!(all.len(), 3, "{enc:?}");
-            let expected = [
-                "1st 줄 😀 clusters?concentrated\r\n둘째 â€™ end 🇰🇷\r\n",
-                "첫 줄 😀 clusters—concentrated\r\n둘째 â€™ 끝 🇰🇷\r\n",
-                "첫 줄 😀 clusters?concentrated\r\n둘째 ’ 끝 🇰🇷\r\n",
-            ];
-            for (action, want) in all.iter().zip(expected) {
-                let CodeActionOrCommand::CodeAction(action) = action else {
-                    panic!("a command");
-                };
-                assert_eq!(action.kind, Some(CodeActionKind::QUICKFIX));
-                assert_eq!(action.is_preferred, Some(true));
-                let edits = &action.edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri];
-                assert_eq!(apply(text, edits, enc), want, "{enc:?} {}", action.title);
-            }
-            // A caret at the `?` only gets that finding's fix.
-            let at = quick_fixes(&uri, 4, &analysis, &lsp_diags, q.start..q.start, enc, style);
-            assert_eq!(at.len(), 1);
-            // The versioned form.
-            let style = EditStyle {
-                document_changes: true,
-            };
-            let versioned = quick_fixes(&uri, 4, &analysis, &lsp_diags, q.clone(), enc, style);
-            let CodeActionOrCommand::CodeAction(action) = &versioned[0] else {
-                panic!("a command");
-            };
-            let Some(DocumentChanges::Edits(edits)) =
-                &action.edit.as_ref().unwrap().document_changes
-            else {
-                panic!("no document changes");
-            };
-            assert_eq!(edits[0].text_document.version, Some(4));
-        }
     }
 
     #[test]

@@ -16,7 +16,6 @@ pub(crate) fn to_path(uri: &Uri) -> Option<PathBuf> {
 }
 
 /// The `file:` URI of an absolute path.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn from_path(path: &Path) -> Option<Uri> {
     Uri::from_file_path(path)
 }
