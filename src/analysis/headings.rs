@@ -399,6 +399,16 @@ fn is_headline(text: &str) -> bool {
         && !has_sentence_break(text)
         && is_mostly_capitalised(text)
         && !is_dateline(text)
+        && !text.contains(['\n', '\r'])
+        && !is_field_line(text)
+}
+
+/// `Date: 14 October 2025`, `Venue: Room 2`: a labelled field of a memo or minutes, not a
+/// heading (one or two words, then a colon).
+fn is_field_line(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(label, value)| {
+        !value.trim().is_empty() && (1..=2).contains(&label.split_whitespace().count())
+    })
 }
 
 /// A line whose only words are dates (`14 March 2024`, `Monday, June 3`): a dateline.
@@ -1081,6 +1091,14 @@ mod tests {
         assert_eq!(
             markdown(text),
             "Harbour Plan\n  1. Context\n    1.1 Ports\n  Targets\n"
+        );
+    }
+
+    #[test]
+    fn memo_fields_are_not_headlines() {
+        assert_eq!(
+            plain("Minutes of the Harbour Council\n\nDate: 14 October 2025, 14:00\nVenue: Room 2, Harbour Building\n\nThe council met.\n"),
+            "Minutes of the Harbour Council\n"
         );
     }
 

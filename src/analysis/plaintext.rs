@@ -75,7 +75,7 @@ fn split_run(prose: &str, run: &mut Vec<Range<usize>>, blocks: &mut Vec<Block>) 
     let mut current: Option<(BlockKind, Range<usize>)> = None;
     for line in run.drain(..) {
         let item = is_list_item(&prose[line.clone()]);
-        let starts_block = !wrapped || item || current.is_none();
+        let starts_block = !wrapped || item || is_field(&prose[line.clone()]) || current.is_none();
         if starts_block {
             if let Some((kind, range)) = current.take() {
                 blocks.push(Block::new(kind, range));
@@ -93,6 +93,18 @@ fn split_run(prose: &str, run: &mut Vec<Range<usize>>, blocks: &mut Vec<Block>) 
     if let Some((kind, range)) = current {
         blocks.push(Block::new(kind, range));
     }
+}
+
+/// `Date: 14 October 2025`, `Venue: Room 2`: a labelled field of a memo or minutes (one or
+/// two capitalised words, then a colon and a value) is a line of its own, never the
+/// continuation of a wrapped paragraph.
+fn is_field(line: &str) -> bool {
+    line.split_once(": ").is_some_and(|(label, value)| {
+        let words = label.split_whitespace().count();
+        (1..=2).contains(&words)
+            && label.starts_with(|c: char| c.is_uppercase())
+            && !value.trim().is_empty()
+    })
 }
 
 /// `- x`, `* x`, `• x`, Korean-style `□ ○ ◦ ▪ ※` items, and `1)` / `(a)` enumerations.
@@ -143,6 +155,18 @@ mod tests {
             [
                 "This paragraph is wrapped\nacross two lines.",
                 "Another one\r\nhere."
+            ]
+        );
+    }
+
+    #[test]
+    fn labelled_fields_are_lines_of_their_own() {
+        let text = "Date: 14 October 2025, 14:00\nVenue: Room 2, Harbour Building\n";
+        assert_eq!(
+            paragraphs(text),
+            [
+                "Date: 14 October 2025, 14:00",
+                "Venue: Room 2, Harbour Building"
             ]
         );
     }

@@ -525,10 +525,17 @@ impl<'t, 'a> Reader<'t, 'a> {
             .take_while(|t| t.word().is_some())
             .copied()
             .collect();
+        // After a subject, the present tense counts too: `"…," the authors concede`.
         let k = clause
             .iter()
             .take(MAX_WORDS_BEFORE_VERB + 1)
-            .position(|t| t.word().is_some_and(|w| is_reporting_verb(w, self.verbs)))?;
+            .enumerate()
+            .position(|(i, t)| {
+                t.word().is_some_and(|w| {
+                    is_reporting_verb(w, self.verbs)
+                        || (i > 0 && self.verbs.form(w) == Some(VerbForm::Base))
+                })
+            })?;
         // `"…" is a line often repeated`: the quotation is the subject, nobody speaks.
         let copula = clause[..k]
             .iter()
@@ -1004,6 +1011,13 @@ mod tests {
         );
         assert_no_findings(
             "The 3rd Port Plan states: \"Container capacity will double by 2030.\"\n",
+        );
+    }
+
+    #[test]
+    fn present_tense_after_a_plural_subject() {
+        assert_no_findings(
+            "\"We underestimated the cost of the harbour works,\" the report's authors concede.\n",
         );
     }
 
