@@ -184,6 +184,8 @@ impl LanguageServer for Backend {
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        // A client that cannot watch files: catch up with configuration changes on disk.
+        self.configurator.files_changed(&[]);
         let item = params.text_document;
         let kind = uri::document_kind(&item.uri, &item.language_id);
         let instance = self.shared.next_id();
@@ -228,7 +230,8 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        // For clients that cannot watch files: a saved configuration or glossary file.
+        // For clients that cannot watch files: a saved configuration or glossary file, or
+        // any such file changed on disk meanwhile.
         let paths: Vec<_> = uri::to_path(&params.text_document.uri)
             .into_iter()
             .collect();
@@ -319,7 +322,9 @@ impl LanguageServer for Backend {
         let range = params.range;
         self.contained("code actions", &uri.clone(), move || {
             let analysis = analyzed.analysis.as_ref()?;
-            let glossary = config_file.map(|(config_uri, path)| {
+            let range = to_proto::byte_range(&analysis.document, range, session.encoding);
+            let wanted = code_actions::wants_glossary(analysis, &range);
+            let glossary = config_file.filter(|_| wanted).map(|(config_uri, path)| {
                 let (text, version) = match open_copy {
                     Some((text, version)) => (Some(text), Some(version)),
                     None => (std::fs::read_to_string(path).ok(), None),
@@ -336,7 +341,7 @@ impl LanguageServer for Backend {
                 version: analyzed.version,
                 analysis,
                 published: &analyzed.diagnostics,
-                range: to_proto::byte_range(&analysis.document, range, session.encoding),
+                range,
                 encoding: session.encoding,
                 style: session.edit_style,
                 glossary: glossary.as_ref(),

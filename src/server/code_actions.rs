@@ -80,6 +80,14 @@ pub(crate) fn wanted(only: Option<&[CodeActionKind]>) -> bool {
     })
 }
 
+/// Whether the findings that touch `range` include one the glossary action is for: only
+/// then is the configuration file worth reading.
+pub(crate) fn wants_glossary(analysis: &Analysis, range: &Range<usize>) -> bool {
+    analysis.diagnostics.iter().any(|d| {
+        d.rule == UNDEFINED_ACRONYM && d.range.start <= range.end && range.start <= d.range.end
+    })
+}
+
 /// The actions for the findings that touch the request's range (ends inclusive): fixes
 /// first, then glossary entries, then the two kinds of suppression.
 pub(crate) fn code_actions(req: &Request<'_>) -> Vec<CodeActionOrCommand> {
@@ -162,8 +170,9 @@ pub(crate) fn code_actions(req: &Request<'_>) -> Vec<CodeActionOrCommand> {
     actions
 }
 
+/// Whether two findings cover common text (or the same empty place).
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
-    a.start < b.end && b.start < a.end || a == b
+    (a.start < b.end && b.start < a.end) || a == b
 }
 
 /// A quick fix editing the draft, for the findings `indices`.
@@ -350,7 +359,7 @@ fn front_matter_end(text: &str, from: usize) -> Option<usize> {
         return None;
     }
     let mut lines = lines.peekable();
-    if lines.peek().map_or(true, |(_, l)| l.is_empty()) {
+    if lines.peek().is_none_or(|(_, l)| l.is_empty()) {
         return None;
     }
     lines
@@ -406,8 +415,10 @@ fn glossary_action(
                 }
             }
         }
-        // A new file needs a `create` operation, which only `documentChanges` can carry.
-        None if target.can_create && req.style.document_changes => {
+        // A new file needs a `create` operation, which only `documentChanges` can carry; a
+        // client that takes `create` takes `documentChanges` for it (Neovim advertises the
+        // one without the other).
+        None if target.can_create => {
             let start = lsp::Position::new(0, 0);
             let insert = TextEdit::new(
                 lsp::Range::new(start, start),
@@ -1155,12 +1166,17 @@ mod tests {
             created,
             "[glossary.terms]\n\"KIA\" = \"Korea Internet Agency\"\n"
         );
-        // A client that cannot create files, or takes only `changes`: not offered.
-        let target = missing(false);
-        let actions = actions_at(&analysis, at.clone(), Encoding::Utf16, Some(&target), style);
-        assert!(actions.iter().all(|a| !a.title.starts_with("Add")));
+        // A client that takes `create` without `documentChanges`: the same operations.
         let target = missing(true);
-        let actions = actions_at(&analysis, at, Encoding::Utf16, Some(&target), PLAIN);
+        let actions = actions_at(&analysis, at.clone(), Encoding::Utf16, Some(&target), PLAIN);
+        let action = find(&actions, "Add KIA to the workspace glossary");
+        assert!(matches!(
+            &action.edit.as_ref().unwrap().document_changes,
+            Some(DocumentChanges::Operations(_))
+        ));
+        // A client that cannot create files: not offered.
+        let target = missing(false);
+        let actions = actions_at(&analysis, at, Encoding::Utf16, Some(&target), style);
         assert!(actions.iter().all(|a| !a.title.starts_with("Add")));
     }
 }

@@ -90,11 +90,14 @@ impl Configurator {
     }
 
     /// Files changed on disk (`workspace/didChangeWatchedFiles`, or a save): reloads when
-    /// one of them is a configuration or glossary file.
+    /// one of them is a configuration or glossary file — or, for a client that cannot
+    /// watch files, when any of those changed on disk since they were read.
     pub(crate) fn files_changed(&self, paths: &[std::path::PathBuf]) {
+        let unwatched = !self.shared.session().watch;
         let relevant = {
             let state = self.shared.lock();
             paths.iter().any(|path| is_relevant(&state.workspace, path))
+                || (unwatched && state.workspace.is_stale())
         };
         if relevant {
             self.apply(Workspace::reload);

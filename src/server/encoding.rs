@@ -327,6 +327,9 @@ mod tests {
         assert_eq!(at(2, 0, Encoding::Utf16), Some(text.len()));
         assert_eq!(at(3, 0, Encoding::Utf16), None);
         assert_eq!(at(u32::MAX, u32::MAX, Encoding::Utf32), None);
-        assert_eq!(exact_offset("", &LineIndex::new(""), p(0, 0), Encoding::Utf16), Some(0));
+        assert_eq!(
+            exact_offset("", &LineIndex::new(""), p(0, 0), Encoding::Utf16),
+            Some(0)
+        );
     }
 }

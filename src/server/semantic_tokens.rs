@@ -197,7 +197,12 @@ fn encode(
             while end > start && prose[..end].ends_with(char::is_whitespace) {
                 end -= prose[..end].chars().next_back().map_or(1, char::len_utf8);
             }
-            if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            let outside = end <= within.start || start >= within.end;
+            if outside
+                || start >= end
+                || !text.is_char_boundary(start)
+                || !text.is_char_boundary(end)
+            {
                 continue;
             }
             let column = match cursor {
@@ -346,6 +351,11 @@ mod tests {
         let found = decode(&tokens(&q, None).unwrap().data);
         assert_eq!(found[0].2, "Growth needs 한국 clusters".len() as u32);
         assert_eq!(found[1].2, "and 😀 patience.".len() as u32);
+        // A range over the second line takes only that line's piece.
+        let second = lsp::Range::new(lsp::Position::new(3, 0), lsp::Position::new(4, 0));
+        let found = decode(&tokens(&q, Some(second)).unwrap().data);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].0, found[0].1), (3, 2));
     }
 
     #[test]

@@ -40,6 +40,16 @@ pub(crate) struct Workspace {
     settings: Config,
     /// What a draft outside every folder gets when there are no folders: the settings.
     default: Arc<Config>,
+    /// Each watched file's modification time and length when the configuration was
+    /// last computed, for clients that cannot watch files.
+    stamps: Vec<(PathBuf, Option<Stamp>)>,
+}
+
+type Stamp = (std::time::SystemTime, u64);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
 }
 
 impl Workspace {
@@ -109,7 +119,7 @@ impl Workspace {
                     folder
                         .file
                         .as_ref()
-                        .map_or(true, |file| !file.glossary_files.contains(f))
+                        .is_none_or(|file| !file.glossary_files.contains(f))
                 })
                 .cloned()
                 .collect();
@@ -135,7 +145,21 @@ impl Workspace {
             self.default = Arc::new(default);
             changed = true;
         }
+        self.stamps = self
+            .watched_files()
+            .into_iter()
+            .map(|path| {
+                let stamp = stamp(&path);
+                (path, stamp)
+            })
+            .collect();
         (changed, errors)
+    }
+
+    /// Whether a watched file changed on disk (or appeared, or went) since the
+    /// configuration was last computed: a few `stat` calls, for clients that cannot watch.
+    pub(crate) fn is_stale(&self) -> bool {
+        self.stamps.iter().any(|(path, old)| stamp(path) != *old)
     }
 
     /// The roots, for logging.
@@ -378,8 +402,19 @@ mod tests {
             ws.watch_patterns(),
             ["**/g.toml", "**/policy-lsp.toml", "**/s.toml"]
         );
+        // Nothing changed on disk, then something did.
+        assert!(!ws.is_stale());
+        std::fs::write(
+            root.join("s.toml"),
+            "quay = \"A landing stage for boats.\"\n",
+        )
+        .unwrap();
+        assert!(ws.is_stale());
+        let (changed, _) = ws.reload();
+        assert!(changed && !ws.is_stale());
         // A glossary file that breaks keeps the last good configuration.
         std::fs::remove_file(root.join("g.toml")).unwrap();
+        assert!(ws.is_stale());
         let (changed, errors) = ws.reload();
         assert!(!changed);
         assert!(errors[0].contains("g.toml") && errors[0].contains("last good"));
