@@ -621,3 +621,63 @@ fn semantic_tokens_full_and_range() {
         s.stop();
     }
 }
+
+#[test]
+fn unknown_documents_and_bad_positions_get_empty_answers() {
+    for enc in BOTH {
+        let (mut s, _) = Server::start(enc, None);
+        s.open(URI, DRAFT);
+        let unknown = "file:///tmp/policy-lsp-features/unknown.md";
+        let bad = [
+            json!({"line": 99, "character": 0}),
+            json!({"line": 0, "character": 9999}),
+            json!({"line": 4294967295u32, "character": 4294967295u32}),
+        ];
+        for (uri, position) in bad
+            .iter()
+            .map(|p| (URI, p.clone()))
+            .chain([(unknown, json!({"line": 0, "character": 0}))])
+        {
+            let at = doc(uri, position.clone());
+            let mut refs = at.clone();
+            refs["context"] = json!({"includeDeclaration": true});
+            let mut rename = at.clone();
+            rename["newName"] = json!("x");
+            for (method, params) in [
+                ("textDocument/hover", at.clone()),
+                ("textDocument/definition", at.clone()),
+                ("textDocument/references", refs),
+                ("textDocument/completion", at.clone()),
+            ] {
+                let response = s.request(method, params);
+                assert_eq!(response["result"], Value::Null, "{method} {uri} {position}");
+            }
+            // Rename answers nothing for an unknown document, and refuses a bad position.
+            for method in ["textDocument/prepareRename", "textDocument/rename"] {
+                let params = if method.ends_with("/rename") {
+                    rename.clone()
+                } else {
+                    at.clone()
+                };
+                let response = s.request(method, params);
+                if uri == unknown {
+                    assert_eq!(response["result"], Value::Null, "{method}");
+                } else {
+                    assert!(response["error"].is_object(), "{method} {response}");
+                }
+            }
+        }
+        // A reversed range and one past the end still answer.
+        let range =
+            json!({"start": {"line": 50, "character": 3}, "end": {"line": 0, "character": 0}});
+        let tokens = s.result(
+            "textDocument/semanticTokens/range",
+            json!({"textDocument": {"uri": URI}, "range": range}),
+        );
+        assert!(!tokens["data"].as_array().unwrap().is_empty());
+        // The server is still alive and well.
+        let hover = s.result("textDocument/hover", doc(URI, s.at(DRAFT, "hub's", 0)));
+        assert!(hover["contents"]["value"].is_string());
+        s.stop();
+    }
+}

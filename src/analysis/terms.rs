@@ -710,10 +710,20 @@ fn compound_appositives(doc: &Document, definitions: &mut Vec<Definition>) {
         let Some(block) = doc.block_at(d.term_range.start).map(|b| &doc.blocks[b]) else {
             continue;
         };
-        let before = block.range.start..d.term_range.start;
+        // Two words back is all that is looked at: a window keeps long lines linear.
+        let from = super::text::floor_char_boundary(
+            &doc.prose,
+            d.term_range
+                .start
+                .saturating_sub(120)
+                .max(block.range.start),
+        );
+        let before = from..d.term_range.start;
         let words = word_spans(doc.prose(before.clone()), before.start);
+        // The window's first word may be cut short.
+        let whole = usize::from(from > block.range.start).min(words.len());
         let mut start = d.term_range.start;
-        for word in words.iter().rev().take(2) {
+        for word in words[whole..].iter().rev().take(2) {
             let text = &doc.prose[word.clone()];
             let lower = text.to_lowercase();
             if &doc.prose[word.end..start] != " "

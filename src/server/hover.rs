@@ -14,6 +14,10 @@ use crate::analysis::Document;
 use crate::config::Config;
 use crate::glossary::lookup::{term_at, DefinitionSource};
 
+/// The most definitions from the draft itself a hover lists (a draft that defines a term
+/// over and over gets a count for the rest).
+const MOST_DRAFT_DEFINITIONS: usize = 3;
+
 /// The longest definition a hover shows, in characters; longer ones end in `…`.
 const LONGEST_DEFINITION: usize = 600;
 
@@ -40,11 +44,24 @@ pub(crate) fn hover_text(
         return Some(figure_hover(doc, index));
     }
     let found = term_at(doc, config, offset)?;
-    let entries: Vec<String> = found
-        .sources
-        .iter()
-        .map(|source| definition_entry(doc, source))
-        .collect();
+    let mut entries: Vec<String> = Vec::new();
+    let mut hidden = 0;
+    for source in &found.sources {
+        if matches!(source, DefinitionSource::Draft(_)) {
+            let shown = entries.len();
+            if shown >= MOST_DRAFT_DEFINITIONS {
+                hidden += 1;
+                continue;
+            }
+        } else if hidden > 0 {
+            entries.push(format!("*… and {hidden} more in this draft*"));
+            hidden = 0;
+        }
+        entries.push(definition_entry(doc, source));
+    }
+    if hidden > 0 {
+        entries.push(format!("*… and {hidden} more in this draft*"));
+    }
     Some((found.range, entries.join("\n\n")))
 }
 
@@ -377,6 +394,15 @@ mod tests {
         assert!(
             entries[3].starts_with("**cluster** — ") && entries[3].contains("built-in glossary")
         );
+    }
+
+    #[test]
+    fn many_definitions_are_counted_not_listed() {
+        let config = Config::default();
+        let text = "The Harbour Board (HB) met. ".repeat(6) + "\nThe HB agreed.\n";
+        let (_, md) = at(&text, &config, "HB agreed").unwrap();
+        assert_eq!(md.matches("Harbour Board").count(), 3, "{md}");
+        assert!(md.ends_with("*… and 3 more in this draft*"), "{md}");
     }
 
     #[test]

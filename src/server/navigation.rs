@@ -34,16 +34,18 @@ pub(crate) fn definition(query: &Query, position: lsp::Position) -> Option<GotoD
     let offset = query.offset(position)?;
     let doc = query.document()?;
     let found = term_at(doc, &query.config, offset)?;
-    let mut locations: Vec<Location> = found
+    let defined: Vec<Range<usize>> = found
         .sources
         .iter()
         .filter_map(|source| match source {
-            DefinitionSource::Draft(d) => Some(Location::new(
-                query.uri.clone(),
-                query.range(d.term_range.clone())?,
-            )),
+            DefinitionSource::Draft(d) => Some(d.term_range.clone()),
             _ => None,
         })
+        .collect();
+    let mut locations: Vec<Location> = query
+        .ranges(&defined)
+        .into_iter()
+        .map(|r| Location::new(query.uri.clone(), r))
         .collect();
     if locations.is_empty() {
         locations = found
@@ -118,9 +120,10 @@ pub(crate) fn references(
     let doc = query.document()?;
     let ranges = term_ranges(doc, &key, include_declaration);
     Some(
-        ranges
+        query
+            .ranges(&ranges)
             .into_iter()
-            .filter_map(|r| Some(Location::new(query.uri.clone(), query.range(r)?)))
+            .map(|r| Location::new(query.uri.clone(), r))
             .collect(),
     )
 }
@@ -210,9 +213,11 @@ pub(crate) fn rename(
         .document()
         .ok_or_else(|| refuse("The draft is not analysed."))?;
     let edits = rename_edits(doc, &key, &doc.text[range], new_name);
-    let edits: Vec<TextEdit> = edits
+    let ranges = query.ranges(edits.iter().map(|(r, _)| r));
+    let edits: Vec<TextEdit> = ranges
         .into_iter()
-        .filter_map(|(r, text)| Some(TextEdit::new(query.range(r)?, text)))
+        .zip(edits)
+        .map(|(range, (_, text))| TextEdit::new(range, text))
         .collect();
     Ok(to_proto::workspace_edit(
         &query.uri,

@@ -15,6 +15,7 @@ use super::backend::Backend;
 use super::encoding;
 use super::scheduler::Analyzed;
 use super::state::Session;
+use super::to_proto::Ranges;
 use super::uri;
 use crate::analysis::{Analysis, Document, Encoding};
 use crate::config::Config;
@@ -84,6 +85,19 @@ impl Query {
             offset,
             self.encoding(),
         ))
+    }
+
+    /// Many byte ranges at once, in one sweep over the text: linear however many ranges
+    /// a long line holds.
+    pub(crate) fn ranges<'r>(
+        &self,
+        ranges: impl IntoIterator<Item = &'r std::ops::Range<usize>> + Clone,
+    ) -> Vec<lsp::Range> {
+        let Some(doc) = self.document() else {
+            return Vec::new();
+        };
+        let map = Ranges::new(doc, self.encoding(), ranges.clone());
+        ranges.into_iter().map(|r| map.range(r)).collect()
     }
 
     pub(crate) fn range(&self, range: std::ops::Range<usize>) -> Option<lsp::Range> {
