@@ -16,14 +16,13 @@
 //! The vocabularies below only say what structure cannot: which words are function words,
 //! scale words, months, naming words, and what glued suffixes (`km`, `bn`, `th`) mean.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::document::{Block, BlockKind, Document};
+use super::fnv::FnvHashMap;
 use crate::config::Config;
 
 /// A number with its scale word, and the unit attached to it if any.
@@ -1434,57 +1433,35 @@ impl std::ops::BitOr for Class {
     }
 }
 
-/// FNV-1a: vocabulary keys are short words, for which SipHash's setup dominates.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
 /// Every vocabulary below in one table, built once: case-sensitive entries as spelled,
 /// the rest lower-cased with the plural of every noun. A lower-case word costs one
 /// lookup.
-static VOCABULARY: LazyLock<HashMap<String, Class, BuildHasherDefault<Fnv>>> =
-    LazyLock::new(|| {
-        let mut table: HashMap<String, Class, BuildHasherDefault<Fnv>> = HashMap::default();
-        for (words, class, nouns) in [
-            (MEASURE_SYMBOLS, Class::MEASURE_SYMBOL, false),
-            (ISO_CURRENCIES, Class::CURRENCY_CODE, false),
-            (MONTHS, Class::MONTH, false),
-            (FUNCTION_WORDS, Class::FUNCTION, false),
-            (MEASURE_WORDS, Class::MEASURE_WORD, true),
-            (CURRENCY_NAMES, Class::CURRENCY, true),
-            (PERCENT_WORDS, Class::PERCENT, false),
-            (NAMING_WORDS, Class::NAMING, true),
-            (NAMING_ABBREVIATIONS, Class::ABBREVIATION, false),
-            (TIMES_OF_DAY, Class::TIME_OF_DAY, false),
-        ] {
-            for word in words {
-                let plurals = [format!("{word}s"), format!("{word}es")];
-                let forms = std::iter::once((*word).to_owned())
-                    .chain(plurals.into_iter().filter(|_| nouns));
-                for form in forms {
-                    let entry = table.entry(form).or_default();
-                    *entry = *entry | class;
-                }
+static VOCABULARY: LazyLock<FnvHashMap<String, Class>> = LazyLock::new(|| {
+    let mut table: FnvHashMap<String, Class> = FnvHashMap::default();
+    for (words, class, nouns) in [
+        (MEASURE_SYMBOLS, Class::MEASURE_SYMBOL, false),
+        (ISO_CURRENCIES, Class::CURRENCY_CODE, false),
+        (MONTHS, Class::MONTH, false),
+        (FUNCTION_WORDS, Class::FUNCTION, false),
+        (MEASURE_WORDS, Class::MEASURE_WORD, true),
+        (CURRENCY_NAMES, Class::CURRENCY, true),
+        (PERCENT_WORDS, Class::PERCENT, false),
+        (NAMING_WORDS, Class::NAMING, true),
+        (NAMING_ABBREVIATIONS, Class::ABBREVIATION, false),
+        (TIMES_OF_DAY, Class::TIME_OF_DAY, false),
+    ] {
+        for word in words {
+            let plurals = [format!("{word}s"), format!("{word}es")];
+            let forms =
+                std::iter::once((*word).to_owned()).chain(plurals.into_iter().filter(|_| nouns));
+            for form in forms {
+                let entry = table.entry(form).or_default();
+                *entry = *entry | class;
             }
         }
-        table
-    });
+    }
+    table
+});
 
 /// What `word` is, in whatever case it is written.
 fn classify(word: &str) -> Class {

@@ -5,6 +5,7 @@
 pub mod diagnostic;
 pub mod document;
 pub mod figures;
+mod fnv;
 pub mod headings;
 mod markdown;
 mod mask;

@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use super::document::Document;
-use super::text::floor_char_boundary;
+use super::text::{floor_char_boundary, is_alphabetic, is_alphanumeric};
 
 /// Speech or a quoted term (RULES.md §2, NOTES decision 4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -359,7 +359,7 @@ fn neighbour(c: Option<char>) -> Neighbour {
     match c {
         None => Neighbour::Space,
         Some(c) if c.is_whitespace() => Neighbour::Space,
-        Some(c) if c.is_alphanumeric() => Neighbour::Word,
+        Some(c) if is_alphanumeric(c) => Neighbour::Word,
         Some(
             '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '…' | '%' | '。' | '、' | '，'
             | '！' | '？' | '）' | '”' | '’' | '」' | '』',
@@ -370,16 +370,28 @@ fn neighbour(c: Option<char>) -> Neighbour {
 
 /// Latin letters, where an apostrophe between two letters is part of the word.
 fn is_latin_letter(c: Option<char>) -> bool {
-    c.is_some_and(|c| c.is_alphabetic() && c < '\u{0250}')
+    c.is_some_and(|c| c < '\u{0250}' && is_alphabetic(c))
 }
 
 /// The quote marks of one block's prose, with offsets from `base`.
 fn scan_marks(prose: &str, base: usize) -> Vec<Mark> {
     let mut marks = Vec::new();
-    let mut prev = None;
-    let mut chars = prose.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let next = chars.peek().map(|&(_, n)| n);
+    // Only the bytes that can start a quote mark get a look at their neighbours: `"`, `'`,
+    // and the lead bytes of the curly quotes (0xE2) and corner brackets (0xE3). Most of a
+    // block is neither.
+    for (i, &byte) in prose.as_bytes().iter().enumerate() {
+        if !matches!(byte, b'"' | b'\'' | 0xE2 | 0xE3) {
+            continue;
+        }
+        let c = prose[i..]
+            .chars()
+            .next()
+            .expect("a lead byte starts a character");
+        if !is_quote_mark(c) {
+            continue;
+        }
+        let prev = prose[..i].chars().next_back();
+        let next = prose[i + c.len_utf8()..].chars().next();
         if let Some((family, role)) = mark_role(c, prev, next) {
             marks.push(Mark {
                 range: base + i..base + i + c.len_utf8(),
@@ -387,9 +399,16 @@ fn scan_marks(prose: &str, base: usize) -> Vec<Mark> {
                 role,
             });
         }
-        prev = Some(c);
     }
     marks
+}
+
+/// The characters [`mark_role`] may take for a quote mark.
+fn is_quote_mark(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '“' | '”' | '‘' | '’' | '「' | '」' | '『' | '』'
+    )
 }
 
 /// The family and role of `c` between `prev` and `next`, or `None` if it is no quote mark.

@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use super::document::Document;
 use super::quotations::{Quotation, QuotationForm};
+use super::text::is_alphabetic;
 
 /// Words that end in `.` without ending a sentence (compared lower-case, inner dots kept).
 const ABBREVIATIONS: &[&str] = &[
@@ -76,13 +77,27 @@ fn split(prose: &str, range: Range<usize>, quotations: &[&Quotation]) -> Vec<Ran
             }
             continue;
         }
+        if start.is_some() && has_word {
+            // Inside a sentence that has a word, only a terminator or the next quotation
+            // can change anything: skip straight to the first of them.
+            let limit = quotations
+                .peek()
+                .map_or(range.end, |q| q.range.start.min(range.end));
+            match next_terminator(prose, i, limit) {
+                Some(at) => i = at,
+                None => {
+                    i = limit;
+                    continue;
+                }
+            }
+        }
         let c = prose[i..].chars().next().expect("i is a char boundary");
         if c.is_whitespace() {
             i += c.len_utf8();
             continue;
         }
         start.get_or_insert(i);
-        has_word |= c.is_alphabetic();
+        has_word |= is_alphabetic(c);
         if !is_terminator(c) {
             i += c.len_utf8();
             continue;
@@ -110,6 +125,24 @@ fn split(prose: &str, range: Range<usize>, quotations: &[&Quotation]) -> Vec<Ran
         sentences.push(start..end);
     }
     sentences
+}
+
+/// The offset of the first terminator in `prose[from..to]`, found byte by byte: `.` `!`
+/// `?`, or a full-width one, whose UTF-8 starts with 0xE3 (`。`) or 0xEF (`！` `？`).
+fn next_terminator(prose: &str, from: usize, to: usize) -> Option<usize> {
+    let bytes = &prose.as_bytes()[from..to];
+    let mut at = 0;
+    while let Some(found) = bytes[at..]
+        .iter()
+        .position(|b| matches!(b, b'.' | b'!' | b'?' | 0xE3 | 0xEF))
+    {
+        let i = from + at + found;
+        if bytes[at + found].is_ascii() || prose[i..].starts_with(is_terminator) {
+            return Some(i);
+        }
+        at += found + 1;
+    }
+    None
 }
 
 fn is_terminator(c: char) -> bool {

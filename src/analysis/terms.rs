@@ -21,6 +21,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::document::{BlockKind, Document};
+use super::fnv::{FnvHashMap, FnvHashSet};
+use super::text::is_alphanumeric;
 
 /// How a definition was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,61 +130,126 @@ fn shift(range: Range<usize>, by: usize) -> Range<usize> {
 
 /// The lookup key of a term: lower case, possessive dropped, last word singular.
 pub fn term_key(term: &str) -> String {
-    let mut words: Vec<String> = term
+    let mut key = String::with_capacity(term.len());
+    let words = term
         .split_whitespace()
-        .map(|w| {
-            let w = w
-                .trim_matches(|c: char| !c.is_alphanumeric() && c != '&')
-                .to_lowercase();
-            w.strip_suffix("'s")
-                .or_else(|| w.strip_suffix("’s"))
-                .unwrap_or(&w)
-                .to_owned()
-        })
-        .filter(|w| !w.is_empty())
-        .collect();
-    if let Some(last) = words.last_mut() {
-        *last = singular(last);
+        .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric() && c != '&'))
+        .filter(|word| !word.is_empty());
+    write_key(&mut key, words);
+    key
+}
+
+/// Writes into `key` (cleared first) the key of `words`, each a trimmed, non-empty word.
+fn write_key<'w>(key: &mut String, words: impl Iterator<Item = &'w str>) {
+    key.clear();
+    let mut last = 0;
+    for word in words {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        last = key.len();
+        push_key_word(key, word);
     }
-    words.join(" ")
+    singularise(key, last);
+}
+
+/// Appends `word` (one word, already trimmed) as [`term_key`] writes a word: lower case,
+/// possessive dropped. `find_uses` builds keys word by word with it into reused buffers,
+/// so the per-word pass over a draft allocates nothing.
+fn push_key_word(key: &mut String, word: &str) {
+    let start = key.len();
+    push_lowercase(key, word);
+    drop_possessive(key, start);
+}
+
+/// Drops a possessive `'s` / `’s` that ends `key[from..]`.
+fn drop_possessive(key: &mut String, from: usize) {
+    let written = &key[from..];
+    if let Some(stem) = written
+        .strip_suffix("'s")
+        .or_else(|| written.strip_suffix("’s"))
+    {
+        key.truncate(from + stem.len());
+    }
+}
+
+/// Appends `text` in lower case, exactly as [`str::to_lowercase`] would write it.
+fn push_lowercase(out: &mut String, text: &str) {
+    if text.is_ascii() {
+        let start = out.len();
+        out.push_str(text);
+        out[start..].make_ascii_lowercase();
+    } else if text.contains('Σ') {
+        // Only capital sigma lower-cases differently by position (final `ς`): leave it to
+        // the standard library.
+        out.push_str(&text.to_lowercase());
+    } else {
+        out.extend(text.chars().flat_map(char::to_lowercase));
+    }
 }
 
 /// English plural → singular for the common regular patterns; acronyms' plural `s`
 /// (`SMEs`) is dropped too. Irregular plurals are left as written.
 fn singular(word: &str) -> String {
-    let n = word.chars().count();
-    if n <= 3 {
-        return word
-            .strip_suffix('s')
-            .filter(|w| w.len() >= 2)
-            .unwrap_or(word)
-            .to_owned();
-    }
-    if let Some(stem) = word.strip_suffix("ies") {
-        return format!("{stem}y");
-    }
-    for suffix in ["sses", "shes", "ches", "xes", "zes"] {
-        if word.ends_with(suffix) {
-            return word[..word.len() - 2].to_owned();
-        }
-    }
-    if word.ends_with("ss") || word.ends_with("us") || word.ends_with("is") {
-        return word.to_owned();
-    }
-    word.strip_suffix('s').unwrap_or(word).to_owned()
+    let mut out = word.to_owned();
+    singularise(&mut out, 0);
+    out
+}
+
+/// [`singular`] of `text[from..]`, in place.
+fn singularise(text: &mut String, from: usize) {
+    let word = &text[from..];
+    let len = word.len();
+    let cut = if word.chars().count() <= 3 {
+        usize::from(word.ends_with('s') && len > 2)
+    } else if word.ends_with("ies") {
+        text.truncate(from + len - 3);
+        text.push('y');
+        return;
+    } else if ["sses", "shes", "ches", "xes", "zes"]
+        .iter()
+        .any(|suffix| word.ends_with(suffix))
+    {
+        2
+    } else if word.ends_with("ss") || word.ends_with("us") || word.ends_with("is") {
+        0
+    } else {
+        usize::from(word.ends_with('s'))
+    };
+    text.truncate(from + len - cut);
 }
 
 /// Word spans (letters, digits, `&`, inner `'`/`’`/`-`) of a block's prose, as absolute
 /// byte ranges.
 pub fn word_spans(prose: &str, base: usize) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
+    push_word_spans(prose, base, &mut spans);
+    spans
+}
+
+/// [`word_spans`], appended to `spans`.
+fn push_word_spans(prose: &str, base: usize, spans: &mut Vec<Range<usize>>) {
+    let bytes = prose.as_bytes();
+    let char_at = |i: usize| match bytes[i] {
+        b if b.is_ascii() => char::from(b),
+        _ => prose[i..].chars().next().expect("i is a char boundary"),
+    };
+    let is_word = |c: char| is_alphanumeric(c) || c == '&';
     let mut start = None;
-    let is_word = |c: char| c.is_alphanumeric() || c == '&';
-    let mut chars = prose.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII letters and digits, the bulk of most words, need no decoding.
+        if bytes[i].is_ascii_alphanumeric() {
+            start.get_or_insert(i);
+            i += 1;
+            continue;
+        }
+        let c = char_at(i);
+        let next = i + c.len_utf8();
         let inner = matches!(c, '\'' | '’' | '-')
             && start.is_some()
-            && chars.peek().is_some_and(|&(_, next)| is_word(next));
+            && next < bytes.len()
+            && is_word(char_at(next));
         match (start, is_word(c) || inner) {
             (None, true) => start = Some(i),
             (Some(s), false) => {
@@ -191,11 +258,11 @@ pub fn word_spans(prose: &str, base: usize) -> Vec<Range<usize>> {
             }
             _ => {}
         }
+        i = next;
     }
     if let Some(s) = start {
         spans.push(base + s..base + prose.len());
     }
-    spans
 }
 
 /// Whether consecutive words are separated by whitespace only (no punctuation between
@@ -214,10 +281,11 @@ pub fn joined_by_spaces(prose: &str, words: &[Range<usize>]) -> bool {
 /// first wins, and at one start the longest. Headings and quotations count; markup and
 /// code do not. One pass over the words, whatever the number of keys.
 pub fn find_uses(doc: &Document, keys: &[&str]) -> Vec<(Range<usize>, usize)> {
-    let mut by_key: HashMap<&str, usize> = HashMap::new();
+    let mut by_key: FnvHashMap<&str, usize> = FnvHashMap::default();
     let mut lengths: Vec<usize> = Vec::new();
     // First words as a key spells them: singular only when the key is one word.
-    let mut first_words: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut first_words: FnvHashSet<&str> = FnvHashSet::default();
+    let mut shapes = FirstWordShapes::default();
     for (i, key) in keys.iter().enumerate() {
         if key.is_empty() {
             continue;
@@ -227,20 +295,42 @@ pub fn find_uses(doc: &Document, keys: &[&str]) -> Vec<(Range<usize>, usize)> {
         if !lengths.contains(&words) {
             lengths.push(words);
         }
-        first_words.insert(key.split(' ').next().unwrap_or_default());
+        let first = key.split(' ').next().unwrap_or_default();
+        first_words.insert(first);
+        shapes.add(first);
     }
     lengths.sort_unstable_by(|a, b| b.cmp(a));
     let mut uses = Vec::new();
     if by_key.is_empty() {
         return uses;
     }
+    // Keys are built word by word into these buffers: a span is already a trimmed word,
+    // and a window of spans joined by spaces splits into exactly those words, so this is
+    // `term_key` without an allocation per word.
+    let mut words = Vec::new();
+    let mut lower = String::new();
+    let mut key = String::new();
     for block in &doc.blocks {
-        let words = word_spans(doc.prose(block.range.clone()), block.range.start);
+        words.clear();
+        push_word_spans(
+            doc.prose(block.range.clone()),
+            block.range.start,
+            &mut words,
+        );
         let mut i = 0;
         while i < words.len() {
-            let first = term_key(&doc.prose[words[i].clone()]);
-            let lower = doc.prose[words[i].clone()].to_lowercase();
-            if !first_words.contains(first.as_str()) && !first_words.contains(lower.as_str()) {
+            let word = &doc.prose[words[i].clone()];
+            if !shapes.may_start(word) {
+                i += 1;
+                continue;
+            }
+            lower.clear();
+            push_lowercase(&mut lower, word);
+            key.clear();
+            key.push_str(&lower);
+            drop_possessive(&mut key, 0);
+            singularise(&mut key, 0);
+            if !first_words.contains(key.as_str()) && !first_words.contains(lower.as_str()) {
                 i += 1;
                 continue;
             }
@@ -249,9 +339,9 @@ pub fn find_uses(doc: &Document, keys: &[&str]) -> Vec<(Range<usize>, usize)> {
                 if !joined_by_spaces(&doc.prose, window) {
                     return None;
                 }
-                let range = window[0].start..window[n - 1].end;
-                let index = *by_key.get(term_key(&doc.prose[range.clone()]).as_str())?;
-                Some((range, index, n))
+                write_key(&mut key, window.iter().map(|w| &doc.prose[w.clone()]));
+                let index = *by_key.get(key.as_str())?;
+                Some((window[0].start..window[n - 1].end, index, n))
             });
             match found {
                 Some((range, index, n)) => {
@@ -263,6 +353,45 @@ pub fn find_uses(doc: &Document, keys: &[&str]) -> Vec<(Range<usize>, usize)> {
         }
     }
     uses
+}
+
+/// The first letters and lengths of the keys' first words, so that [`find_uses`] can
+/// pass over most words of a draft without lower-casing or hashing them. An ASCII word
+/// whose key, or whose lower case, is such a first word starts with the same letter
+/// (lower-cased) and is as long or up to four bytes longer (a possessive `'s` and a plural
+/// ending dropped). Other words are always looked up.
+struct FirstWordShapes {
+    /// By lower-case ASCII first byte: bit `n` set when an ASCII word of `n` bytes (63 for
+    /// any longer) may match.
+    lengths: [u64; 128],
+}
+
+impl Default for FirstWordShapes {
+    fn default() -> Self {
+        FirstWordShapes { lengths: [0; 128] }
+    }
+}
+
+impl FirstWordShapes {
+    fn add(&mut self, first_word: &str) {
+        // A word that is not ASCII is always looked up, so only ASCII first words count.
+        let Some(&byte) = first_word.as_bytes().first().filter(|b| b.is_ascii()) else {
+            return;
+        };
+        for extra in 0..=4 {
+            self.lengths[usize::from(byte)] |= 1 << (first_word.len() + extra).min(63);
+        }
+    }
+
+    fn may_start(&self, word: &str) -> bool {
+        if !word.is_ascii() {
+            return true;
+        }
+        let Some(&byte) = word.as_bytes().first() else {
+            return true;
+        };
+        self.lengths[usize::from(byte.to_ascii_lowercase())] & (1 << word.len().min(63)) != 0
+    }
 }
 
 /// `replacement` written the way `written` (a use of some term) is inflected: its plural,
@@ -406,7 +535,16 @@ const NOT_A_TERM: &[&str] = &[
     "this plan",
 ];
 
+/// Every defining verb above contains one of these words. A block without them defines
+/// nothing by [`MEANS`], [`QUOTED_MEANS`] or [`CLAUSE_DEFINED`], and a literal search says
+/// so many times faster than those patterns, which have no literal to start from.
+static DEFINING_VERB: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new("mean|refers|defined").expect("verb pattern is valid"));
+
 fn means(prose: &str, out: &mut Vec<Definition>) {
+    if !DEFINING_VERB.is_match(prose) {
+        return;
+    }
     for caps in MEANS.captures_iter(prose) {
         let (Some(term), Some(body)) = (caps.get(1).or(caps.get(2)), caps.get(3)) else {
             continue;
@@ -506,6 +644,10 @@ static ACRONYM_THEN_LONG_FORM: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn expansions(prose: &str, out: &mut Vec<Definition>) {
+    // Both shapes have a bracket; most blocks have none.
+    if memchr::memchr(b'(', prose.as_bytes()).is_none() {
+        return;
+    }
     for caps in BRACKETED_ACRONYM.captures_iter(prose) {
         let acronym = caps.get(1).expect("group 1 is not optional");
         let open = caps.get(0).expect("group 0 always matches").start();
@@ -664,7 +806,15 @@ fn participle_clause(next: &str) -> bool {
     next.is_empty() || CLAUSE_WORDS.contains(&next) || (next.len() > 3 && next.ends_with("ly"))
 }
 
+/// The dashes [`APPOSITIVE`] needs, by a literal search that rules most blocks out faster
+/// than the pattern itself could.
+static APPOSITIVE_DASH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"—|–|\?").expect("dash pattern is valid"));
+
 fn appositives(prose: &str, out: &mut Vec<Definition>) {
+    if !APPOSITIVE_DASH.is_match(prose) {
+        return;
+    }
     for caps in APPOSITIVE.captures_iter(prose) {
         let term = caps.get(1).expect("group 1 is not optional");
         let body = caps.get(2).expect("group 2 is not optional");
@@ -745,16 +895,17 @@ fn compound_appositives(doc: &Document, definitions: &mut Vec<Definition>) {
     for (range, key) in find_uses(doc, &keys) {
         uses.entry(keys[key]).or_default().push(range);
     }
-    // The longest compound written again wins, per definition.
-    let mut added: Vec<usize> = Vec::new();
+    // The longest compound written again wins, per definition. A definition's candidates
+    // are adjacent, so the last one added is the only one to compare with.
+    let mut last_added: Option<usize> = None;
     for (index, range, key) in candidates.iter().rev() {
         let again = uses
             .get(key.as_str())
             .is_some_and(|found| found.iter().any(|r| r != range));
-        if !again || added.contains(index) {
+        if !again || last_added == Some(*index) {
             continue;
         }
-        added.push(*index);
+        last_added = Some(*index);
         let original = &definitions[*index];
         let compound = definition(
             &doc.prose[range.clone()],

@@ -235,6 +235,34 @@ pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// [`char::is_alphanumeric`], answered without a Unicode table search for ASCII and for
+/// Hangul syllables: the standard library searches its tables for every non-ASCII
+/// character, and Korean drafts are mostly syllables.
+#[inline]
+pub fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        is_hangul_syllable(c) || c.is_alphanumeric()
+    }
+}
+
+/// [`char::is_alphabetic`], with the same fast paths as [`is_alphanumeric`].
+#[inline]
+pub fn is_alphabetic(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        is_hangul_syllable(c) || c.is_alphabetic()
+    }
+}
+
+/// A precomposed Hangul syllable (`가`–`힣`): alphabetic, with no case.
+#[inline]
+fn is_hangul_syllable(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,5 +360,13 @@ mod tests {
             index.position(text, 6, Encoding::Utf8),
             Position { line: 1, column: 0 }
         );
+    }
+
+    #[test]
+    fn character_classes_agree_with_the_standard_library() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+        }
     }
 }

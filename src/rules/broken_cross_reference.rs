@@ -81,20 +81,39 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// A reference word (English, or the section sign) or a Korean reference (`제12조`,
-/// `제3장`, `제4조의2`): one pass over each block finds both.
-static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i:\b(?:sections?|articles?|chapters?|parts?|annex(?:es)?|appendix|appendices|schedules?)\b|§§?)|제 ?([0-9]{1,4}) ?([조장절편])(?:의 ?([0-9]{1,3}))?",
-    )
-    .expect("reference pattern is valid")
+/// The English words that introduce a reference, in lower case.
+const KEYWORDS: &[&str] = &[
+    "section",
+    "sections",
+    "article",
+    "articles",
+    "chapter",
+    "chapters",
+    "part",
+    "parts",
+    "annex",
+    "annexes",
+    "appendix",
+    "appendices",
+    "schedule",
+    "schedules",
+];
+
+/// A Korean reference: `제12조`, `제3장`, `제4조의2`.
+static KOREAN_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"제 ?([0-9]{1,4}) ?([조장절편])(?:의 ?([0-9]{1,3}))?")
+        .expect("Korean reference pattern is valid")
 });
 
-/// A reference word alone, to recognise a list of references.
+/// A reference word alone (any case, as `(?i)` folds it), to recognise a list of
+/// references.
 static KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:sections?|articles?|chapters?|parts?|annex(?:es)?|appendix|appendices|schedules?|§§?)$")
-        .expect("keyword pattern is valid")
+    Regex::new(&format!("(?i)^(?:{}|§§?)$", KEYWORDS.join("|"))).expect("keyword pattern is valid")
 });
+
+/// One word character, as the `regex` crate's Unicode `\w` has it.
+static WORD_CHARACTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\w$").expect("word pattern is valid"));
 
 fn check(cx: &Context, out: &mut Reporter) {
     let doc = cx.doc;
@@ -619,16 +638,101 @@ enum RefPart {
 fn references(doc: &Document, block: &Block) -> Vec<Reference> {
     let base = block.range.start;
     let prose = doc.prose(block.range.clone());
-    REFERENCE
-        .captures_iter(prose)
-        .filter_map(|captures| {
-            if captures.get(1).is_some() {
-                korean_reference(prose, &captures, base)
+    let mut korean = KOREAN_REFERENCE.captures_iter(prose).peekable();
+    let mut found = Vec::new();
+    // The two kinds never overlap (a Korean reference has no Latin letter), so merging
+    // them by position keeps the order of the text.
+    for keyword in keywords(prose) {
+        while let Some(captures) =
+            korean.next_if(|c| c.get(0).is_some_and(|m| m.start() < keyword.start))
+        {
+            found.extend(korean_reference(prose, &captures, base));
+        }
+        found.extend(english_reference(prose, keyword, base));
+    }
+    for captures in korean {
+        found.extend(korean_reference(prose, &captures, base));
+    }
+    found
+}
+
+/// The English reference words (`Section`, `annexes`, in any case) and section signs
+/// (`§`, `§§`) of a block's prose, in order: what `(?i:\b(?:sections?|…)\b|§§?)` would
+/// find. A keyword between word boundaries is a whole run of letters that can spell one
+/// (ASCII letters, and `ſ`, which `(?i)` folds to `s`) with no word character either side,
+/// so only such runs are compared. The pattern's literal search stopped at every `part` in
+/// `department`, and took longer than this whole scan.
+fn keywords(prose: &str) -> Vec<Range<usize>> {
+    const SECTION_SIGN: &[u8] = "§".as_bytes();
+    const LONG_S: &[u8] = "ſ".as_bytes();
+    let bytes = prose.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if byte == SECTION_SIGN[0] && bytes[i..].starts_with(SECTION_SIGN) {
+            let len = if bytes[i + 2..].starts_with(SECTION_SIGN) {
+                4
             } else {
-                english_reference(prose, captures.get(0)?.range(), base)
+                2
+            };
+            found.push(i..i + len);
+            i += len;
+            continue;
+        }
+        if !(byte.is_ascii_alphabetic() || bytes[i..].starts_with(LONG_S)) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        loop {
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
             }
-        })
-        .collect()
+            if !bytes[i..].starts_with(LONG_S) {
+                break;
+            }
+            i += LONG_S.len();
+        }
+        let run = &prose[start..i];
+        if is_keyword(run)
+            && !prose[..start]
+                .chars()
+                .next_back()
+                .is_some_and(is_word_character)
+            && !prose[i..].chars().next().is_some_and(is_word_character)
+        {
+            found.push(start..i);
+        }
+    }
+    found
+}
+
+/// Whether a run of letters is a reference word in any case.
+fn is_keyword(run: &str) -> bool {
+    // Every keyword has 4 to 10 letters and starts with `s`, `a`, `c` or `p` (or `ſ`): most
+    // words fail here, before any comparison.
+    let longest = "appendices".len() + "ſ".len();
+    let first = run.as_bytes()[0].to_ascii_lowercase();
+    if !(4..=longest).contains(&run.len()) || !matches!(first, b's' | b'a' | b'c' | b'p' | 0xC5) {
+        return false;
+    }
+    if run.is_ascii() {
+        // ASCII folds only to ASCII, so comparing bytes is enough.
+        KEYWORDS
+            .iter()
+            .any(|k| k.len() == run.len() && k.eq_ignore_ascii_case(run))
+    } else {
+        KEYWORD.is_match(run)
+    }
+}
+
+fn is_word_character(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        WORD_CHARACTER.is_match(c.encode_utf8(&mut [0; 4]))
+    }
 }
 
 fn english_reference(prose: &str, keyword: Range<usize>, base: usize) -> Option<Reference> {
@@ -1284,6 +1388,57 @@ mod tests {
             "Part 0",
         ] {
             let _ = flagged(RULE, text);
+        }
+    }
+
+    /// The keyword scan finds exactly what the pattern it replaces found.
+    #[test]
+    fn keyword_scan_equals_the_pattern() {
+        let pattern =
+            regex::Regex::new(&format!(r"(?i:\b(?:{})\b|§§?)", super::KEYWORDS.join("|"))).unwrap();
+        let pieces = [
+            "Section",
+            "sections",
+            "PART",
+            "parts",
+            "Annexes",
+            "annex",
+            "appendix",
+            "Appendices",
+            "schedule",
+            "ſection",
+            "ſ",
+            "ſchedules",
+            "§",
+            "§§",
+            " ",
+            "2",
+            "_",
+            "-",
+            "sub",
+            "x",
+            "제1조",
+            "한",
+            "é",
+            "K",
+            "\u{301}",
+            "’",
+            ".",
+            "département",
+            "part2",
+            "\n",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..5_000 {
+            let mut text = String::new();
+            for _ in 0..8 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let expected: Vec<_> = pattern.find_iter(&text).map(|m| m.range()).collect();
+            assert_eq!(super::keywords(&text), expected, "{text:?}");
         }
     }
 }

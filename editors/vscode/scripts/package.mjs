@@ -64,7 +64,12 @@ if (target) {
 out ??= path.join(ROOT, `${pkg.name}-${target ? `${target}-` : ''}${pkg.version}.vsix`);
 
 const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-const vsceArgs = ['package', '--no-dependencies', '--out', out, ...(target ? ['--target', target] : [])];
+// README links are relative to editors/vscode in the repository; vsce ignores
+// repository.directory when it makes them absolute, so say where the README lives.
+const repoUrl = String(pkg.repository?.url ?? '').replace(/\.git$/, '');
+const base = repoUrl && `${repoUrl}/blob/HEAD/${pkg.repository.directory ?? ''}`;
+const vsceArgs = ['package', '--no-dependencies', '--out', out, ...(target ? ['--target', target] : []),
+  ...(base ? ['--baseContentUrl', base, '--baseImagesUrl', base.replace('/blob/', '/raw/')] : [])];
 const r = spawnSync(process.execPath, [vsce, ...vsceArgs], { cwd: ROOT, stdio: 'inherit' });
 fs.rmSync(serverDir, { recursive: true, force: true });
 if (r.status !== 0) die(`vsce ${vsceArgs.join(' ')} failed (${r.status ?? r.signal})`);

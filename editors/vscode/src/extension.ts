@@ -108,7 +108,10 @@ class PolicyLsp implements vscode.Disposable {
       // Not awaited: the notification must not hold up the command queue.
       void vscode.window.showErrorMessage(found.message, 'Open Settings', 'Show Output').then((choice) => {
         if (choice === 'Open Settings') {
-          void vscode.commands.executeCommand('workbench.action.openSettings', 'policyLsp.server.path');
+          // In a remote window (code-server, SSH, WSL) the machine-scoped setting is under
+          // the Remote tab, not under User.
+          const command = vscode.env.remoteName ? 'workbench.action.openRemoteSettings' : 'workbench.action.openSettings';
+          void vscode.commands.executeCommand(command, { query: 'policyLsp.server.path' });
         } else if (choice === 'Show Output') {
           this.output.show(true);
         }
@@ -133,6 +136,14 @@ class PolicyLsp implements vscode.Disposable {
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       middleware: {
+        // The rule name shown with each finding (Problems panel, hover) links to the rule's
+        // documentation from the running binary, rather than to a web page.
+        handleDiagnostics: (uri, diagnostics, next) => next(uri, diagnostics.map(linkRuleDoc)),
+        provideDiagnostics: async (document, previousResultId, token, next) => {
+          const report = await next(document, previousResultId, token);
+          if (report && report.kind === 'full') report.items = report.items.map(linkRuleDoc);
+          return report;
+        },
         workspace: {
           // The server may ask for the `policyLsp` section: answer in its shape, not VS Code's
           // raw settings (which carry "default" severities and the extension's own keys).
@@ -196,6 +207,7 @@ class PolicyLsp implements vscode.Disposable {
     if (!e.affectsConfiguration(SECTION)) return;
     const client = this.client;
     if (client?.state === State.Running) {
+      this.output.appendLine('Settings changed: sending them to the server.');
       void client.sendNotification(DidChangeConfigurationNotification.type, {
         settings: { [SECTION]: serverSettings() },
       });
@@ -209,7 +221,9 @@ class PolicyLsp implements vscode.Disposable {
     this.ruleDocs.refresh(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    // Beside the draft, or where a rule's documentation is already shown.
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === RULE_SCHEME);
+    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: shown?.viewColumn ?? vscode.ViewColumn.Beside });
   }
 
   private async pickRule(): Promise<string | undefined> {
@@ -233,6 +247,16 @@ function ruleUnderCursor(): string | undefined {
   const ours = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === SOURCE);
   const at = ours.find((d) => d.range.contains(pos)) ?? ours.find((d) => d.range.start.line === pos.line);
   return at ? ruleOf(at) : undefined;
+}
+
+/** Our finding with its code's link turned into a "Show Rule Documentation" command. */
+function linkRuleDoc(d: vscode.Diagnostic): vscode.Diagnostic {
+  const rule = d.source === SOURCE ? ruleOf(d) : undefined;
+  if (rule) {
+    const args = encodeURIComponent(JSON.stringify([rule]));
+    d.code = { value: rule, target: vscode.Uri.parse(`command:policyLsp.showRuleDocumentation?${args}`) };
+  }
+  return d;
 }
 
 function ruleOf(d: vscode.Diagnostic): string | undefined {

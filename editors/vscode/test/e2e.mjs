@@ -5,7 +5,7 @@
 // Run it through ./e2e.sh, which installs everything and builds the .vsix:
 //
 //   node e2e.mjs --vsix FILE --code-server BIN [--chromium BIN] [--server-path BIN]
-//                [--artifacts DIR] [--timeout S] [--keep]
+//                [--artifacts DIR] [--timeout S] [--keep] [--scenario main|not-found]
 //
 // Steps (each waits at most --timeout seconds for the UI): open test/fixtures/draft.md (a copy);
 // the status bar says the server is running; the Problems panel lists our findings with their
@@ -13,8 +13,10 @@
 // settings brings its finding (didChangeConfiguration); hovering a defined term shows its
 // definition; the Outline view shows the draft's sections; a quick fix chosen from the light
 // bulb changes the text; "Show Rule Documentation" opens the rule's documentation read-only;
-// "Restart Server" brings the server back. Screenshots: problems.png and outline.png always,
-// failure.png on failure, in --artifacts.
+// "Restart Server" brings the server back. Screenshots: problems.png and problems-outline.png
+// always, failure.png on failure, in --artifacts.
+// --scenario not-found (with --server-path naming a missing file): the error notification,
+// the red status bar item, and its "Open Settings" button showing the setting.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -27,7 +29,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 // ---------- options ----------
 const opt = { vsix: null, codeServer: null, chromium: '/usr/bin/chromium', serverPath: null,
-  artifacts: path.join(HERE, 'out'), timeout: 30, keep: false };
+  artifacts: path.join(HERE, 'out'), timeout: 30, keep: false, scenario: 'main' };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -39,12 +41,14 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--artifacts') opt.artifacts = path.resolve(val());
   else if (a === '--timeout') opt.timeout = Number(val());
   else if (a === '--keep') opt.keep = true;
+  else if (a === '--scenario') opt.scenario = val();
   else usage(`unknown argument ${a}`);
 }
 function usage(msg) {
-  console.error(`${msg}\nusage: node e2e.mjs --vsix FILE --code-server BIN [--chromium BIN] [--server-path BIN] [--artifacts DIR] [--timeout S] [--keep]`);
+  console.error(`${msg}\nusage: node e2e.mjs --vsix FILE --code-server BIN [--chromium BIN] [--server-path BIN] [--artifacts DIR] [--timeout S] [--keep] [--scenario main|not-found]`);
   process.exit(2);
 }
+if (!['main', 'not-found'].includes(opt.scenario)) usage(`--scenario: main or not-found, not ${opt.scenario}`);
 if (!opt.vsix || !fs.existsSync(opt.vsix)) usage(`--vsix: no such file ${opt.vsix}`);
 if (!opt.codeServer || !fs.existsSync(opt.codeServer)) usage(`--code-server: no such file ${opt.codeServer}`);
 
@@ -66,6 +70,7 @@ const FIX_TITLE = 'Replace `?` with `—`';
 const FIXED_LINE = 'Growth clusters—concentrated around the old ferry terminal.';
 const DOC_RULE_AT = [10, 24];
 const DOC_RULE = 'figure-without-unit';
+const LINK_RULE = 'undefined-acronym';
 
 // ---------- helpers ----------
 const T0 = Date.now();
@@ -171,6 +176,12 @@ async function editorLines() {
   return lines.sort((a, b) => a.top - b.top).map((l) => l.text.replace(/\u00a0/g, ' '));
 }
 
+/** Opens the Problems panel unless it is showing (Ctrl+Shift+M toggles it when focused). */
+async function showProblems() {
+  if (!(await page.locator('.markers-panel').isVisible().catch(() => false))) await runCommand('View: Focus Problems');
+  await page.locator('.markers-panel').waitFor({ state: 'visible', timeout: 10000 });
+}
+
 async function problemRows() {
   return (await rowTexts(page.locator('.markers-panel .monaco-list-row'))).map((r) => r.text);
 }
@@ -178,7 +189,8 @@ async function problemRows() {
 const rowFor = ([rule, line, col]) => (rows) => rows.find((r) => r.includes(`policy-lsp`) && r.includes(rule) && r.includes(`[Ln ${line}, Col ${col}]`));
 
 // ---------- the test ----------
-async function main() {
+/** code-server with the .vsix installed, Chromium on it, the draft open. */
+async function openDraft() {
   fs.cpSync(path.join(HERE, 'fixtures'), workspace, { recursive: true });
   writeSettings({ 'policyLsp.rules.relative-date.severity': 'off' });
   const csEnv = { ...process.env, ...homeEnv };
@@ -222,6 +234,33 @@ async function main() {
   await page.keyboard.press('Enter');
   await editorOf().locator('.view-lines').waitFor({ timeout: 20000 });
   await until('the draft is shown', async () => (await editorLines()).some((l) => l.includes('Harbour Renewal Strategy')));
+}
+
+/** No server where the setting says: a notification tells how to fix it. */
+async function notFound() {
+  await openDraft();
+  const status = page.locator('#workbench\\.parts\\.statusbar [aria-label="Policy LSP: server not found"]');
+  await until('status bar item "Policy LSP: server not found"', async () => (await status.count()) > 0);
+  check('status bar shows the server not found');
+  const toast = page.locator('.notification-toast, .notifications-center').filter({ hasText: 'policyLsp.server.path' }).first();
+  const openCenter = () => runCommand('Notifications: Show Notifications');
+  await until('an error notification names policyLsp.server.path', async () => (await toast.count()) > 0, { retry: openCenter });
+  const text = squash(await toast.locator('.notification-list-item-message').first().textContent());
+  if (!text.includes(opt.serverPath)) throw new Failure(`the notification does not name ${opt.serverPath}: ${text}`);
+  check(`notification: ${text.slice(0, 140)}`);
+  await toast.getByRole('button', { name: 'Open Settings' }).click();
+  await until('the Settings editor shows policyLsp.server.path', async () =>
+    (await page.locator('.settings-editor .setting-item-contents', { hasText: 'Server: Path' }).count()) > 0);
+  check('"Open Settings" shows the setting');
+  await shot('not-found');
+  if (await page.locator('.markers-panel').isVisible().catch(() => false)) {
+    const rows = await problemRows();
+    if (rows.some((r) => r.includes('policy-lsp'))) throw new Failure(`findings without a server?\n${rows.join('\n')}`);
+  }
+}
+
+async function main() {
+  await openDraft();
 
   // Status bar.
   const running = page.locator('#workbench\\.parts\\.statusbar [aria-label="Policy LSP: running"]');
@@ -229,7 +268,7 @@ async function main() {
   check('status bar shows the server running');
 
   // Problems panel.
-  await page.keyboard.press('Control+Shift+M');
+  await showProblems();
   let rows = await until(`Problems rows for ${EXPECTED.map((e) => e[0]).join(', ')}`, async () => {
     const r = await problemRows();
     return EXPECTED.every((e) => rowFor(e)(r)) ? r : null;
@@ -241,8 +280,10 @@ async function main() {
   check(`Problems panel lists ${EXPECTED.length} findings with rule codes, not the rule switched off`);
   await shot('problems');
 
-  // Settings change live: switch the rule on.
-  writeSettings({ 'policyLsp.rules.relative-date.severity': 'warning' });
+  // Settings change live: switch the rule on in the workspace settings.
+  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'),
+    JSON.stringify({ 'policyLsp.rules.relative-date.severity': 'warning' }, null, 2));
   rows = await until(`Problems row for ${SWITCHED[0]} after the settings change`, async () => {
     const r = await problemRows();
     return rowFor(SWITCHED)(r) ? r : null;
@@ -269,8 +310,10 @@ async function main() {
   await page.mouse.move(5, 500);
   await page.keyboard.press('Escape');
 
-  // Outline view: our provider's group, with the sections in their tree.
-  await page.keyboard.press('Control+Shift+M'); // close the panel again: more room
+  // Outline view: our provider's group, with the sections in their tree. Collapse the
+  // folder section of the Explorer first, so that the Outline has room.
+  const folders = page.locator('.pane-header:has(+ .pane-body .explorer-folders-view)').first();
+  if ((await folders.getAttribute('aria-expanded').catch(() => null)) === 'true') await folders.click();
   await runCommand('Explorer: Focus on Outline View');
   const outline = page.locator('.outline-pane .monaco-list-row');
   const outlineRows = await until('Outline rows for the sections', async () => {
@@ -283,13 +326,16 @@ async function main() {
   });
   log(`Outline:\n    ${outlineRows.map((r) => '  '.repeat(r.level - 1) + r.text).join('\n    ')}`);
   check('Outline view shows the sections');
-  await page.keyboard.press('Control+Shift+M');
-  await shot('outline');
+  await showProblems();
+  await shot('problems-outline');
 
   // Quick fix from the light bulb.
   await editorOf().click({ position: { x: 200, y: 5 } });
   await goTo(...FIX_AT);
-  const bulb = page.locator('.lightBulbWidget:visible, .lightbulb-glyph:visible').first();
+  // VS Code 1.100 draws the light bulb in the glyph margin (codicon-gutter-lightbulb*) when
+  // there is room, else as the content widget .lightBulbWidget.
+  const bulb = page.locator('.editor-group-container.active .monaco-editor [class*="codicon-gutter-lightbulb"]:visible, '
+    + '.editor-group-container.active .lightBulbWidget:visible').first();
   await until('the light bulb appears', async () => (await bulb.count()) > 0, { retry: () => goTo(...FIX_AT) });
   await bulb.click();
   const action = page.locator('.action-widget .monaco-list-row', { hasText: FIX_TITLE }).first();
@@ -299,9 +345,22 @@ async function main() {
   if (!offered.some((t) => t.includes('Show documentation for encoding-artifact'))) {
     throw new Failure('the light bulb menu lacks "Show documentation for encoding-artifact"');
   }
-  await action.click();
+  // The menu blocks the pointer until the mouse moves over it (context-view-pointerBlock).
+  const box = await action.boundingBox();
+  if (box) {
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 + 30, { steps: 3 });
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
+  }
+  await action.click({ timeout: 5000 }).catch(async () => {
+    // Else choose it with the keyboard, as a user can.
+    for (let i = 0; i < 10; i++) {
+      if ((await page.locator('.action-widget .monaco-list-row.focused').getAttribute('aria-label')) === FIX_TITLE) break;
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+  });
   await until(`the text becomes "${FIXED_LINE}"`, async () => (await editorLines())[FIX_AT[0] - 1] === FIXED_LINE);
-  await page.keyboard.press('Control+Shift+M');
+  await showProblems();
   await until('the encoding-artifact finding goes away', async () => {
     const r = await problemRows();
     return r.length > 0 && !r.some((x) => x.includes('encoding-artifact')) && rowFor(EXPECTED[0])(r);
@@ -316,26 +375,48 @@ async function main() {
   await until(`a tab ${DOC_RULE}.md opens`, async () => (await tab.count()) > 0);
   await until('it shows the rule documentation', async () => {
     const lines = await editorLines();
-    return lines.some((l) => l.startsWith(`${DOC_RULE} (default severity:`)) && lines.some((l) => l === '## What it does');
+    // (Markdown wraps long lines: match the start of the first line only.)
+    return lines.some((l) => l.startsWith(`${DOC_RULE} (default`)) && lines.some((l) => l === '## What it does');
   });
-  await until('the documentation is read-only', async () =>
-    (await editorOf().locator('textarea[aria-readonly="true"], .native-edit-context[aria-readonly="true"]').count()) > 0
-    || (await page.locator('.monaco-editor-overlaymessage', { hasText: 'read-only' }).count()) > 0
-    || (await page.locator('.editor-group-container.active .tab.active [title*="Read-only"], .editor-group-container.active .tab.active.is-readonly').count()) > 0);
+  // Typing into it changes nothing: VS Code says the editor is read-only.
+  const before = await editorLines();
+  await editorOf().locator('.view-lines').click();
+  await page.keyboard.type('xyz');
+  await until('typing shows "Cannot edit in read-only editor"', async () =>
+    (await page.locator('.monaco-editor-overlaymessage', { hasText: /read-only/i }).count()) > 0);
+  if (JSON.stringify(await editorLines()) !== JSON.stringify(before)) throw new Failure('the rule documentation was edited');
   check(`Show Rule Documentation opens ${DOC_RULE}.md, read-only`);
 
-  // Restart Server.
+  // The rule name of a row in the Problems panel links to the same documentation.
+  await showProblems();
+  const link = page.locator('.markers-panel .monaco-list-row', { hasText: LINK_RULE }).locator('a.monaco-link[href^="command:policyLsp.showRuleDocumentation"]').first();
+  await until(`the Problems row of ${LINK_RULE} has a link`, async () => (await link.count()) > 0);
+  await link.click();
+  await until(`clicking it opens ${LINK_RULE}.md`, async () =>
+    (await page.locator('.tabs-container .tab.active', { hasText: `${LINK_RULE}.md` }).count()) > 0
+    && (await editorLines()).some((l) => l.startsWith(`${LINK_RULE} (default`)));
+  check(`the rule code in the Problems panel opens ${LINK_RULE}.md`);
+
+  // Restart Server, then Show Output: the channel tells of both starts.
   await runCommand('Policy LSP: Restart Server');
-  await until('the status bar leaves "running"', async () => (await running.count()) === 0, { timeout: 10 }).catch(() => {});
+  await runCommand('Policy LSP: Show Output');
+  const outputLines = async () => (await page.locator('.part.panel .monaco-editor .view-line').allTextContents())
+    .map((l) => l.replace(/\u00a0/g, ' '));
+  await until('the Policy LSP output shows the restart and a second start', async () => {
+    const lines = await outputLines();
+    return lines.some((l) => l.includes('Restarting the server.'))
+      && lines.filter((l) => /Starting .*policy-lsp serve/.test(l)).length >= 2;
+  });
+  check('Show Output shows the Policy LSP channel');
   await until('the server runs again', async () => (await running.count()) > 0);
-  await page.keyboard.press('Control+Shift+M');
+  await showProblems();
   await until('findings again after the restart', async () => rowFor(EXPECTED[0])(await problemRows()));
   check('Restart Server: running again, findings back');
 }
 
 let failure = null;
 try {
-  await main();
+  await (opt.scenario === 'not-found' ? notFound() : main());
 } catch (e) {
   failure = e instanceof Failure ? e.message : String(e.stack || e);
   const p = await shot('failure');
@@ -357,5 +438,6 @@ if (cs && cs.exitCode === null) {
 }
 if (opt.keep) console.log(`kept ${tmp}`); else fs.rmSync(tmp, { recursive: true, force: true });
 const secs = ((Date.now() - T0) / 1000).toFixed(1);
-console.log(`vscode e2e: ${passed.length} checks passed${failure ? ', 1 failed' : ''} in ${secs}s; screenshots in ${opt.artifacts}`);
+console.log(`screenshots in ${opt.artifacts}; ${secs}s`);
+console.log(failure ? `vscode-e2e run FAILED after ${passed.length} checks` : `vscode-e2e run: all ${passed.length} checks passed`);
 process.exit(failure ? 1 : 0);
