@@ -1152,13 +1152,22 @@ fn letters_back(text: &str, end: usize) -> Range<usize> {
 /// End of the word starting at `at`: letters and digits, joined by inner `-`, `'`, `’`,
 /// `.` or `&` (`non-capital`, `a.m`, `R&D`), with `²`/`³` at the end (`km²`).
 fn word_end(text: &str, at: usize) -> usize {
-    let mut end = at;
-    let mut chars = text[at..].char_indices().peekable();
+    // ASCII letters and digits, most of any word, need no decoding.
+    let mut end = at
+        + text.as_bytes()[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+    let from = end;
+    let mut chars = text[from..]
+        .char_indices()
+        .map(|(i, c)| (from + i, c))
+        .peekable();
     while let Some((i, c)) = chars.next() {
         let joins = matches!(c, '-' | '\'' | '’' | '.' | '&')
             && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric());
-        if c.is_alphanumeric() || joins || matches!(c, '²' | '³') && end == at + i {
-            end = at + i + c.len_utf8();
+        if c.is_alphanumeric() || joins || matches!(c, '²' | '³') && end == i {
+            end = i + c.len_utf8();
         } else {
             break;
         }

@@ -313,7 +313,7 @@ fn recognise_plain_paragraph(prose: &str, range: Range<usize>) -> Option<Recogni
     };
     if let Some(adornment) = adornment(&prose[second]) {
         let text = &prose[first.clone()];
-        if word_count(text) > MAX_HEADLINE_WORDS || is_credit_line(text) {
+        if has_more_words_than(text, MAX_HEADLINE_WORDS) || is_credit_line(text) {
             return None;
         }
         return Some(Recognised {
@@ -365,7 +365,7 @@ fn numbered_line(prose: &str, range: Range<usize>, strictness: Strictness) -> Op
 /// A numbered heading's title: a few words, starting with a capital (or a script without
 /// case), not a sentence that runs on or stops mid-way.
 fn is_short_title(title: &str) -> bool {
-    if word_count(title) > MAX_TITLE_WORDS
+    if has_more_words_than(title, MAX_TITLE_WORDS)
         || title
             .chars()
             .find(|c| c.is_alphabetic())
@@ -390,7 +390,7 @@ fn is_headline(text: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_alphabetic() || c.is_ascii_digit() || is_opening_quote(c));
     starts_like_text
-        && word_count(text) <= MAX_HEADLINE_WORDS
+        && !has_more_words_than(text, MAX_HEADLINE_WORDS)
         // Case can't be judged in Hangul.
         && !text.chars().any(is_hangul)
         && !is_credit_line(text)
@@ -407,7 +407,7 @@ fn is_headline(text: &str) -> bool {
 /// heading (one or two words, then a colon).
 fn is_field_line(text: &str) -> bool {
     text.split_once(':').is_some_and(|(label, value)| {
-        !value.trim().is_empty() && (1..=2).contains(&label.split_whitespace().count())
+        !value.trim().is_empty() && (1..=2).contains(&label.split_whitespace().take(3).count())
     })
 }
 
@@ -528,8 +528,10 @@ fn word_core(word: &str) -> &str {
     word.trim_matches(|c: char| !c.is_alphanumeric())
 }
 
-fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
+/// Whether `text` has more than `limit` words; reads no further than the word after the
+/// limit, so a long paragraph costs no more than a short one.
+fn has_more_words_than(text: &str, limit: usize) -> bool {
+    text.split_whitespace().nth(limit).is_some()
 }
 
 fn is_opening_quote(c: char) -> bool {

@@ -100,7 +100,8 @@ fn split_run(prose: &str, run: &mut Vec<Range<usize>>, blocks: &mut Vec<Block>) 
 /// continuation of a wrapped paragraph.
 fn is_field(line: &str) -> bool {
     line.split_once(": ").is_some_and(|(label, value)| {
-        let words = label.split_whitespace().count();
+        // One or two words: counting stops at the third.
+        let words = label.split_whitespace().take(3).count();
         (1..=2).contains(&words)
             && label.starts_with(|c: char| c.is_uppercase())
             && !value.trim().is_empty()

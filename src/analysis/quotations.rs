@@ -15,6 +15,7 @@
 use std::cmp::Reverse;
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use super::document::Document;
 use super::text::{floor_char_boundary, is_alphabetic, is_alphanumeric};
@@ -377,12 +378,16 @@ fn is_latin_letter(c: Option<char>) -> bool {
 fn scan_marks(prose: &str, base: usize) -> Vec<Mark> {
     let mut marks = Vec::new();
     // Only the bytes that can start a quote mark get a look at their neighbours: `"`, `'`,
-    // and the lead bytes of the curly quotes (0xE2) and corner brackets (0xE3). Most of a
-    // block is neither.
-    for (i, &byte) in prose.as_bytes().iter().enumerate() {
-        if !matches!(byte, b'"' | b'\'' | 0xE2 | 0xE3) {
-            continue;
-        }
+    // and the lead bytes of the curly quotes (0xE2) and of the corner brackets (0xE3),
+    // found with `memchr`. Most of a block is none of them.
+    let bytes = prose.as_bytes();
+    let mut candidates: Vec<usize> = memchr::memchr3_iter(b'"', b'\'', 0xE2, bytes).collect();
+    let before_corners = candidates.len();
+    candidates.extend(memchr::memchr_iter(0xE3, bytes));
+    if before_corners > 0 && candidates.len() > before_corners {
+        candidates.sort_unstable();
+    }
+    for i in candidates {
         let c = prose[i..]
             .chars()
             .next()
@@ -606,6 +611,22 @@ const IRREGULAR_FORMS: &[(&str, &str, VerbForm)] = &[
 #[derive(Clone, Debug, Default)]
 pub struct SpeechVerbs {
     extra: HashSet<String>,
+    /// The first two bytes ([`head`]) of every entry of `extra`.
+    extra_heads: HashSet<Vec<u8>>,
+}
+
+/// The first two bytes of every built-in speech verb and irregular form.
+static BUILTIN_HEADS: LazyLock<HashSet<&'static [u8]>> = LazyLock::new(|| {
+    SPEECH_VERBS
+        .iter()
+        .chain(IRREGULAR_FORMS.iter().map(|(form, _, _)| form))
+        .map(|verb| head(verb))
+        .collect()
+});
+
+/// A word's first two bytes, or all of it if shorter.
+fn head(word: &str) -> &[u8] {
+    &word.as_bytes()[..word.len().min(2)]
 }
 
 impl SpeechVerbs {
@@ -616,11 +637,26 @@ impl SpeechVerbs {
             set.extend(lemmas(&word).map(|(lemma, _)| lemma));
             set.insert(word);
         }
-        SpeechVerbs { extra: set }
+        let extra_heads = set.iter().map(|verb| head(verb).to_vec()).collect();
+        SpeechVerbs {
+            extra: set,
+            extra_heads,
+        }
     }
 
     /// The form of `word` if it is a speech verb. Case-insensitive.
     pub fn form(&self, word: &str) -> Option<VerbForm> {
+        // Every form and lemma tried below begins with the word's first two bytes (a stem
+        // keeps at least two), lower-cased. Most words begin like no speech verb and are
+        // ruled out here, before they are lower-cased and inflected.
+        if let [first, second, ..] = *word.as_bytes() {
+            if first.is_ascii() && second.is_ascii() {
+                let start = [first.to_ascii_lowercase(), second.to_ascii_lowercase()];
+                if !BUILTIN_HEADS.contains(&start[..]) && !self.extra_heads.contains(&start[..]) {
+                    return None;
+                }
+            }
+        }
         let lower = word.to_lowercase();
         if let Some(&(_, _, form)) = IRREGULAR_FORMS.iter().find(|(w, _, _)| *w == lower) {
             return Some(form);
@@ -886,8 +922,46 @@ mod tests {
         assert_eq!(verbs.form("state"), Some(VerbForm::Base));
         assert_eq!(verbs.form("banters"), Some(VerbForm::Present));
         assert_eq!(verbs.form("bantering"), Some(VerbForm::Participle));
+        assert_eq!(verbs.form("BANTERS"), Some(VerbForm::Present));
+        assert_eq!(verbs.form("Said"), Some(VerbForm::Past));
+        assert_eq!(verbs.form("s"), None);
         assert_eq!(verbs.form("quipped"), Some(VerbForm::Past));
         assert_eq!(verbs.form("budget"), None);
         assert_eq!(SpeechVerbs::default().form("bantered"), None);
+    }
+
+    /// The scan that jumps to the bytes that can start a mark finds what looking at every
+    /// character finds.
+    #[test]
+    fn scanning_candidate_bytes_finds_every_mark() {
+        let pieces = [
+            "\"", "'", "“", "”", "‘", "’", "「", "」", "『", "』", "—", "…", "。", "a", "Yoon",
+            " ", "12", "한", "é", "🙂", ".", ",", "(", "\n",
+        ];
+        let mut state: u64 = 0x0F1E_2D3C_4B5A_6978;
+        for _ in 0..5_000 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let mut every = Vec::new();
+            let mut prev = None;
+            let mut chars = text.char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                let next = chars.peek().map(|&(_, n)| n);
+                if let Some((family, role)) = mark_role(c, prev, next) {
+                    every.push(Mark {
+                        range: 7 + i..7 + i + c.len_utf8(),
+                        family,
+                        role,
+                    });
+                }
+                prev = Some(c);
+            }
+            assert_eq!(scan_marks(&text, 7), every, "{text:?}");
+        }
     }
 }

@@ -127,22 +127,16 @@ fn split(prose: &str, range: Range<usize>, quotations: &[&Quotation]) -> Vec<Ran
     sentences
 }
 
-/// The offset of the first terminator in `prose[from..to]`, found byte by byte: `.` `!`
-/// `?`, or a full-width one, whose UTF-8 starts with 0xE3 (`。`) or 0xEF (`！` `？`).
+/// The offset of the first terminator in `prose[from..to]`: `.` `!` `?` by `memchr`, or
+/// before that a full-width one, whose UTF-8 starts with 0xE3 (`。`) or 0xEF (`！` `？`).
 fn next_terminator(prose: &str, from: usize, to: usize) -> Option<usize> {
     let bytes = &prose.as_bytes()[from..to];
-    let mut at = 0;
-    while let Some(found) = bytes[at..]
-        .iter()
-        .position(|b| matches!(b, b'.' | b'!' | b'?' | 0xE3 | 0xEF))
-    {
-        let i = from + at + found;
-        if bytes[at + found].is_ascii() || prose[i..].starts_with(is_terminator) {
-            return Some(i);
-        }
-        at += found + 1;
-    }
-    None
+    let ascii = memchr::memchr3(b'.', b'!', b'?', bytes);
+    // Only up to the ASCII terminator, so that a block's sentences cost one pass over it.
+    let before = &bytes[..ascii.unwrap_or(bytes.len())];
+    let full_width = memchr::memchr2_iter(0xE3, 0xEF, before)
+        .find(|&i| prose[from + i..].starts_with(is_terminator));
+    full_width.or(ascii).map(|i| from + i)
 }
 
 fn is_terminator(c: char) -> bool {
@@ -298,5 +292,132 @@ mod tests {
             sentences("Wait... Then go. (It ended.) Next one.\n"),
             ["Wait... Then go.", "(It ended.)", "Next one."]
         );
+    }
+
+    use super::*;
+
+    /// `split` as first written, a character at a time, to check the skipping against.
+    fn split_char_by_char(
+        prose: &str,
+        range: Range<usize>,
+        quotations: &[&Quotation],
+    ) -> Vec<Range<usize>> {
+        let mut sentences = Vec::new();
+        let mut quotations = quotations.iter().peekable();
+        // Start of the sentence being read, and whether it has a word yet: numbering such as
+        // `1.` or `(a).` ends no sentence.
+        let mut start = None;
+        let mut has_word = false;
+        let mut i = range.start;
+        while i < range.end {
+            while quotations.next_if(|q| q.range.start < i).is_some() {}
+            if let Some(q) = quotations.next_if(|q| q.range.start == i) {
+                start.get_or_insert(i);
+                has_word = true;
+                i = q.range.end;
+                if ends_with_terminator(&prose[q.inner.clone()]) {
+                    if let Some(next) = next_sentence_start(prose, i, range.end, false) {
+                        sentences.push(start.take().unwrap_or(i)..i);
+                        has_word = false;
+                        i = next;
+                    }
+                }
+                continue;
+            }
+            let c = prose[i..].chars().next().expect("i is a char boundary");
+            if c.is_whitespace() {
+                i += c.len_utf8();
+                continue;
+            }
+            start.get_or_insert(i);
+            has_word |= c.is_alphabetic();
+            if !is_terminator(c) {
+                i += c.len_utf8();
+                continue;
+            }
+            let run_end = i + prose[i..range.end]
+                .find(|c: char| !is_terminator(c))
+                .unwrap_or(range.end - i);
+            let ends = has_word
+                && !is_ellipsis(&prose[i..run_end])
+                && !follows_abbreviation(prose, range.start, i, c);
+            if ends {
+                let full_width = matches!(c, '。' | '！' | '？');
+                let closed = skip_closers(prose, run_end, range.end);
+                if let Some(next) = next_sentence_start(prose, closed, range.end, full_width) {
+                    sentences.push(start.take().unwrap_or(i)..closed);
+                    has_word = false;
+                    i = next;
+                    continue;
+                }
+            }
+            i = run_end;
+        }
+        if let Some(start) = start {
+            let end = start + prose[start..range.end].trim_end().len();
+            sentences.push(start..end);
+        }
+        sentences
+    }
+
+    #[test]
+    fn skipping_to_terminators_splits_as_reading_every_character() {
+        let pieces = [
+            "Growth rose",
+            " ",
+            ". ",
+            "! ",
+            "? ",
+            "...",
+            "。",
+            "！",
+            "？",
+            "Mr.",
+            "U.S.",
+            "J.",
+            "\"Costs rose. We act,\"",
+            " the minister said",
+            "(a).",
+            "1.",
+            "한국",
+            "é",
+            "\n",
+            "“Yes.”",
+            "'term'",
+            ")",
+            " — ",
+            "next",
+            "Then",
+            "🙂",
+            "3.5",
+        ];
+        let mut state: u64 = 0x1357_9BDF_2468_ACE0;
+        for _ in 0..3_000 {
+            let mut text = String::new();
+            for _ in 0..14 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let doc = Document::parse(&text, DocumentKind::PlainText, &Config::default());
+            for block in &doc.blocks {
+                if block.is_heading() {
+                    continue;
+                }
+                let marked: Vec<&Quotation> = doc
+                    .quotations
+                    .iter()
+                    .filter(|q| {
+                        q.form == QuotationForm::Marked && block.range.contains(&q.range.start)
+                    })
+                    .collect();
+                assert_eq!(
+                    split(&doc.prose, block.range.clone(), &marked),
+                    split_char_by_char(&doc.prose, block.range.clone(), &marked),
+                    "{text:?}"
+                );
+            }
+        }
     }
 }

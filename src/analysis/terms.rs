@@ -307,10 +307,14 @@ pub fn find_uses(doc: &Document, keys: &[&str]) -> Vec<(Range<usize>, usize)> {
     // Keys are built word by word into these buffers: a span is already a trimmed word,
     // and a window of spans joined by spaces splits into exactly those words, so this is
     // `term_key` without an allocation per word.
+    let worth_reading = blocks_with_first_words(doc, &first_words);
     let mut words = Vec::new();
     let mut lower = String::new();
     let mut key = String::new();
-    for block in &doc.blocks {
+    for (index, block) in doc.blocks.iter().enumerate() {
+        if worth_reading.as_ref().is_some_and(|blocks| !blocks[index]) {
+            continue;
+        }
         words.clear();
         push_word_spans(
             doc.prose(block.range.clone()),
@@ -353,6 +357,44 @@ pub fn find_uses(doc: &Document, keys: &[&str]) -> Vec<(Range<usize>, usize)> {
         }
     }
     uses
+}
+
+/// Which blocks may hold a word whose key or lower case is one of `first_words`, from one
+/// literal search over the prose; `None` when every block may. Such a word starts with the
+/// first word in some case (for a first word ending in `y`, perhaps with its `-ies`
+/// plural instead), provided its ASCII letters were ASCII before lower-casing: only the
+/// Kelvin sign lower-cases to an ASCII letter, so a draft with one is read in full, as is
+/// any set of first words that are not all ASCII.
+fn blocks_with_first_words(doc: &Document, first_words: &FnvHashSet<&str>) -> Option<Vec<bool>> {
+    if first_words.iter().any(|w| w.is_empty() || !w.is_ascii()) || doc.prose.contains('\u{212A}') {
+        return None;
+    }
+    let mut literals = Vec::new();
+    for word in first_words {
+        literals.push(regex::escape(word));
+        if let Some(stem) = word.strip_suffix('y') {
+            literals.push(regex::escape(&format!("{stem}ies")));
+        }
+    }
+    // Keys come from the draft; should the pattern be too large, read every block.
+    let hints = regex::bytes::RegexBuilder::new(&literals.join("|"))
+        .case_insensitive(true)
+        .unicode(false)
+        .size_limit(1 << 24)
+        .build()
+        .ok()?;
+    let mut marked = vec![false; doc.blocks.len()];
+    let prose = doc.prose.as_bytes();
+    let mut from = 0;
+    // Restarting one byte after each hit finds every place a literal starts, overlapping
+    // or not.
+    while let Some(hit) = hints.find_at(prose, from) {
+        if let Some(block) = doc.block_at(hit.start()) {
+            marked[block] = true;
+        }
+        from = hit.start() + 1;
+    }
+    Some(marked)
 }
 
 /// The first letters and lengths of the keys' first words, so that [`find_uses`] can
@@ -608,6 +650,11 @@ static HEREINAFTER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn hereinafter(prose: &str, out: &mut Vec<Definition>) {
+    // The pattern starts with this literal; most blocks do not have it, and looking for it
+    // costs less than setting up a search.
+    if memchr::memmem::find(prose.as_bytes(), b"(here").is_none() {
+        return;
+    }
     for caps in HEREINAFTER.captures_iter(prose) {
         let whole = caps.get(0).expect("group 0 always matches");
         let term = caps.get(1).expect("group 1 is not optional");
@@ -1228,6 +1275,140 @@ mod tests {
             ("agencies", "bodies"),
         ] {
             assert_eq!(reinflect(written, &uninflect(written, new)), new);
+        }
+    }
+
+    /// `find_uses` as first written: a key built with `term_key` for every word.
+    fn find_uses_word_by_word(doc: &Document, keys: &[&str]) -> Vec<(Range<usize>, usize)> {
+        let mut by_key: HashMap<&str, usize> = HashMap::new();
+        let mut lengths: Vec<usize> = Vec::new();
+        let mut first_words = std::collections::HashSet::new();
+        for (i, key) in keys.iter().enumerate() {
+            if key.is_empty() {
+                continue;
+            }
+            by_key.entry(key).or_insert(i);
+            let words = key.split(' ').count();
+            if !lengths.contains(&words) {
+                lengths.push(words);
+            }
+            first_words.insert(key.split(' ').next().unwrap_or_default());
+        }
+        lengths.sort_unstable_by(|a, b| b.cmp(a));
+        let mut uses = Vec::new();
+        for block in &doc.blocks {
+            let words = word_spans(doc.prose(block.range.clone()), block.range.start);
+            let mut i = 0;
+            while i < words.len() {
+                let first = term_key(&doc.prose[words[i].clone()]);
+                let lower = doc.prose[words[i].clone()].to_lowercase();
+                if !first_words.contains(first.as_str()) && !first_words.contains(lower.as_str()) {
+                    i += 1;
+                    continue;
+                }
+                let found = lengths.iter().find_map(|&n| {
+                    let window = words.get(i..i + n)?;
+                    if !joined_by_spaces(&doc.prose, window) {
+                        return None;
+                    }
+                    let range = window[0].start..window[n - 1].end;
+                    let index = *by_key.get(term_key(&doc.prose[range.clone()]).as_str())?;
+                    Some((range, index, n))
+                });
+                match found {
+                    Some((range, index, n)) => {
+                        uses.push((range, index));
+                        i += n;
+                    }
+                    None => i += 1,
+                }
+            }
+        }
+        uses
+    }
+
+    #[test]
+    fn find_uses_agrees_with_a_key_for_every_word() {
+        let words = [
+            "Policy",
+            "policies",
+            "POLICY's",
+            "policy’s",
+            "hub",
+            "Hubs",
+            "hub-city",
+            "R&D",
+            "research",
+            "Research",
+            "body",
+            "bodies",
+            "ΣΟΦΊΑ",
+            "σοφία",
+            "\u{212A}ey",
+            "key",
+            "keys",
+            "İnnovation",
+            "innovation",
+            "bus",
+            "buses",
+            "a",
+            "the",
+            "x",
+            "한국",
+            "é",
+            "2024",
+        ];
+        let separators = [" ", " ", " ", ", ", ". ", "\n", "\n\n", " — ", "'", "-"];
+        let keys = [
+            "policy",
+            "hub",
+            "research body",
+            "innovation hub",
+            "key",
+            "σοφία",
+            "bus",
+            "r&d",
+            "hub-city",
+            "policy hub",
+        ];
+        let mut state: u64 = 0x0123_4567_89AB_CDEF;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..400 {
+            let mut text = String::new();
+            for _ in 0..30 {
+                text.push_str(words[next(words.len())]);
+                text.push_str(separators[next(separators.len())]);
+            }
+            let doc = Document::parse(&text, DocumentKind::PlainText, &Config::default());
+            let chosen: Vec<&str> = (0..3).map(|_| keys[next(keys.len())]).collect();
+            assert_eq!(
+                find_uses(&doc, &chosen),
+                find_uses_word_by_word(&doc, &chosen),
+                "{text:?} {chosen:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn term_keys() {
+        for (term, key) in [
+            ("Policies", "policy"),
+            ("the Hub's", "the hub"),
+            ("R&D", "r&d"),
+            ("ΣΟΦΊΑΣ", "σοφίας"),
+            ("  Boxes ", "box"),
+            ("SMEs", "sme"),
+            ("as", "as"),
+            ("ads", "ad"),
+            ("\"Port levy\"", "port levy"),
+            ("", ""),
+        ] {
+            assert_eq!(term_key(term), key, "{term}");
         }
     }
 }

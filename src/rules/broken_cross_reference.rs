@@ -105,6 +105,10 @@ static KOREAN_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("Korean reference pattern is valid")
 });
 
+/// What every [`KOREAN_REFERENCE`] starts with.
+static KOREAN_MARK: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("제"));
+
 /// A reference word alone (any case, as `(?i)` folds it), to recognise a list of
 /// references.
 static KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
@@ -638,7 +642,13 @@ enum RefPart {
 fn references(doc: &Document, block: &Block) -> Vec<Reference> {
     let base = block.range.start;
     let prose = doc.prose(block.range.clone());
-    let mut korean = KOREAN_REFERENCE.captures_iter(prose).peekable();
+    // Most blocks have no `제`; finding that out costs less than setting up a search.
+    let korean: Vec<regex::Captures> = if KOREAN_MARK.find(prose.as_bytes()).is_some() {
+        KOREAN_REFERENCE.captures_iter(prose).collect()
+    } else {
+        Vec::new()
+    };
+    let mut korean = korean.into_iter().peekable();
     let mut found = Vec::new();
     // The two kinds never overlap (a Korean reference has no Latin letter), so merging
     // them by position keeps the order of the text.
@@ -666,11 +676,15 @@ fn keywords(prose: &str) -> Vec<Range<usize>> {
     const SECTION_SIGN: &[u8] = "§".as_bytes();
     const LONG_S: &[u8] = "ſ".as_bytes();
     let bytes = prose.as_bytes();
+    // Two tight loops over bytes: one to the next letter or lead byte of `§`/`ſ`, one to
+    // the end of a run of letters.
+    let starts_something =
+        |b: &u8| b.is_ascii_alphabetic() || *b == SECTION_SIGN[0] || *b == LONG_S[0];
     let mut found = Vec::new();
     let mut i = 0;
-    while i < bytes.len() {
-        let byte = bytes[i];
-        if byte == SECTION_SIGN[0] && bytes[i..].starts_with(SECTION_SIGN) {
+    while let Some(skip) = bytes[i..].iter().position(starts_something) {
+        i += skip;
+        if bytes[i..].starts_with(SECTION_SIGN) {
             let len = if bytes[i + 2..].starts_with(SECTION_SIGN) {
                 4
             } else {
@@ -680,15 +694,16 @@ fn keywords(prose: &str) -> Vec<Range<usize>> {
             i += len;
             continue;
         }
-        if !(byte.is_ascii_alphabetic() || bytes[i..].starts_with(LONG_S)) {
+        if !bytes[i].is_ascii_alphabetic() && !bytes[i..].starts_with(LONG_S) {
             i += 1;
             continue;
         }
         let start = i;
         loop {
-            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
-                i += 1;
-            }
+            i += bytes[i..]
+                .iter()
+                .position(|b| !b.is_ascii_alphabetic())
+                .unwrap_or(bytes.len() - i);
             if !bytes[i..].starts_with(LONG_S) {
                 break;
             }

@@ -185,11 +185,12 @@ fn candidates(prose: &str) -> Vec<Range<usize>> {
     let in_run = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'&';
     let mut found = Vec::new();
     let mut i = 0;
-    while i + 1 < bytes.len() {
-        let next = bytes[i + 1];
-        if !(bytes[i].is_ascii_uppercase()
-            && (next.is_ascii_uppercase() || next.is_ascii_digit() || next == b'&'))
-        {
+    while let Some(capital) = bytes[i..].iter().position(u8::is_ascii_uppercase) {
+        i += capital;
+        let pair = bytes.get(i + 1).is_some_and(|&next| {
+            next.is_ascii_uppercase() || next.is_ascii_digit() || next == b'&'
+        });
+        if !pair {
             i += 1;
             continue;
         }
