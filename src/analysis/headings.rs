@@ -18,6 +18,7 @@
 use std::ops::Range;
 
 use super::document::{Block, BlockKind, Document, DocumentKind};
+use super::numerals::roman_value;
 
 /// A section of the draft: its heading and everything up to the next heading of the same
 /// or a higher level.
@@ -760,42 +761,7 @@ fn letter_or_roman(label: &str) -> Option<(NumberingScheme, u32)> {
         let index = u32::from(label.to_ascii_uppercase().as_bytes()[0] - b'A') + 1;
         return Some((NumberingScheme::Letter { upper }, index));
     }
-    roman_value(label).map(|value| (NumberingScheme::Roman { upper }, value))
-}
-
-/// The value of a well-formed Roman numeral (`IV`, `xii`), or `None`.
-fn roman_value(label: &str) -> Option<u32> {
-    const NUMERALS: [(u32, &str); 13] = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    let upper = label.to_ascii_uppercase();
-    let mut rest = upper.as_str();
-    let mut value = 0;
-    for (amount, numeral) in NUMERALS {
-        // Each numeral repeats at most three times in canonical form.
-        for _ in 0..3 {
-            match rest.strip_prefix(numeral) {
-                Some(after) => {
-                    value += amount;
-                    rest = after;
-                }
-                None => break,
-            }
-        }
-    }
-    (rest.is_empty() && value > 0 && value < 4000).then_some(value)
+    roman_value(&label.to_ascii_uppercase()).map(|value| (NumberingScheme::Roman { upper }, value))
 }
 
 /// `Ⅰ`..`Ⅻ` (upper case) and `ⅰ`..`ⅻ`.

@@ -9,6 +9,7 @@ mod fnv;
 pub mod headings;
 mod markdown;
 mod mask;
+pub mod numerals;
 mod plaintext;
 pub mod quotations;
 pub mod sentences;

@@ -72,6 +72,7 @@ use regex::Regex;
 
 use super::{Context, Reporter, Rule};
 use crate::analysis::headings::{Keyword, KoreanUnit, Numbering, NumberingScheme};
+use crate::analysis::numerals::{roman_value, to_roman};
 use crate::analysis::{Block, Document, Severity};
 
 pub static RULE: Rule = Rule {
@@ -524,7 +525,7 @@ fn render(parts: &[Part], lower: bool) -> String {
                 _ => v.to_string(),
             },
             Part::Roman(v) => {
-                let roman = roman(v);
+                let roman = to_roman(v);
                 if lower {
                     roman.to_ascii_lowercase()
                 } else {
@@ -535,35 +536,6 @@ fn render(parts: &[Part], lower: bool) -> String {
         })
         .collect::<Vec<_>>()
         .join(".")
-}
-
-fn roman(mut value: u32) -> String {
-    const NUMERALS: [(u32, &str); 13] = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    if value == 0 || value >= 4000 {
-        return value.to_string();
-    }
-    let mut out = String::new();
-    for (amount, numeral) in NUMERALS {
-        while value >= amount {
-            out.push_str(numeral);
-            value -= amount;
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1021,38 +993,6 @@ fn list_separator(text: &str) -> Option<usize> {
             .expect("separator pattern is valid")
     });
     SEPARATOR.find(text).map(|m| m.end())
-}
-
-fn roman_value(label: &str) -> Option<u32> {
-    const NUMERALS: [(u32, &str); 13] = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    let mut rest = label;
-    let mut value = 0;
-    for (amount, numeral) in NUMERALS {
-        for _ in 0..3 {
-            match rest.strip_prefix(numeral) {
-                Some(after) => {
-                    value += amount;
-                    rest = after;
-                }
-                None => break,
-            }
-        }
-    }
-    (rest.is_empty() && value > 0).then_some(value)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ use std::collections::HashMap;
 
 use super::{Context, Reporter, Rule};
 use crate::analysis::headings::{Keyword, KoreanUnit, Numbering, NumberingScheme};
+use crate::analysis::numerals::to_roman;
 use crate::analysis::{Document, Severity};
 
 pub static RULE: Rule = Rule {
@@ -532,36 +533,12 @@ fn letter(value: u32, upper: bool) -> String {
     }
 }
 
-fn roman(mut value: u32, upper: bool) -> String {
-    const NUMERALS: [(u32, &str); 13] = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    if value == 0 || value >= 4000 {
-        return value.to_string();
-    }
-    let mut out = String::new();
-    for (amount, numeral) in NUMERALS {
-        while value >= amount {
-            out.push_str(numeral);
-            value -= amount;
-        }
-    }
+fn roman(value: u32, upper: bool) -> String {
+    let numeral = to_roman(value);
     if upper {
-        out
+        numeral
     } else {
-        out.to_ascii_lowercase()
+        numeral.to_ascii_lowercase()
     }
 }
 
