@@ -16,8 +16,9 @@ use crate::analysis::{Analysis, Diagnostic, Document, Encoding, Severity};
 /// The `source` of every diagnostic.
 pub(crate) const SOURCE: &str = "policy-lsp";
 
-/// Where each rule is documented: this plus the rule's name (the README's rule headings).
-pub(crate) const RULE_DOCS: &str = "https://github.com/policy-lsp/policy-lsp/blob/main/README.md#";
+/// Where each rule is documented: this plus `NAME.md` (the pages `tests/rule_docs.rs`
+/// generates from the rules' doc comments).
+pub(crate) const RULE_DOCS: &str = "https://github.com/policy-lsp/policy-lsp/blob/main/docs/rules/";
 
 pub(crate) fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
     match severity {
@@ -77,7 +78,7 @@ fn diagnostic(d: &Diagnostic, ranges: &Ranges<'_>) -> lsp::Diagnostic {
         range: ranges.range(&d.range),
         severity: Some(severity(d.severity)),
         code: Some(NumberOrString::String(d.rule.to_owned())),
-        code_description: format!("{RULE_DOCS}{}", d.rule)
+        code_description: format!("{RULE_DOCS}{}.md", d.rule)
             .parse()
             .ok()
             .map(|href| CodeDescription { href }),
@@ -481,7 +482,7 @@ mod tests {
         assert_eq!(d.source.as_deref(), Some("policy-lsp"));
         assert_eq!(d.severity, Some(lsp::DiagnosticSeverity::HINT));
         let href = d.code_description.as_ref().unwrap().href.as_str();
-        assert!(href.starts_with(RULE_DOCS) && href.ends_with("#encoding-artifact"));
+        assert!(href.starts_with(RULE_DOCS) && href.ends_with("/encoding-artifact.md"));
         assert_eq!(
             d.range,
             lsp::Range::new(lsp::Position::new(1, 1), lsp::Position::new(1, 2))
