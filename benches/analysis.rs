@@ -10,7 +10,9 @@
 //!   [`analyze`] (structure and every rule), reported in bytes of draft per second;
 //! - `parse/1MiB/…`: [`Document::parse`] alone, so the rules' share is the difference;
 //! - `text/1MiB/…`: building a [`LineIndex`], and converting offsets ⇄ positions in each
-//!   encoding (per conversion).
+//!   encoding (per conversion);
+//! - `rules/1MiB/<rule>`: [`analyze`] with only that rule on, with
+//!   `POLICY_LSP_BENCH_RULES=1` (the rule's own cost is the difference from `parse/1MiB`).
 //!
 //! The drafts come from `corpus::draft`, generated from this project's own phrases with a
 //! fixed seed. Under `cargo test --all-targets` criterion runs each benchmark once as a
@@ -27,7 +29,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode, Throughput};
-use policy_lsp::analysis::{analyze, Document, DocumentKind, Encoding, LineIndex, Position};
+use policy_lsp::analysis::{
+    analyze, AnalysisCache, Document, DocumentKind, Encoding, LineIndex, Position,
+};
 use policy_lsp::config::Config;
 
 use corpus::{draft, Flavor};
@@ -195,6 +199,48 @@ fn bench_positions(c: &mut Criterion) {
     group.finish();
 }
 
+/// The cost of one keystroke: a character typed into (then deleted from) the middle of a
+/// draft whose [`AnalysisCache`] is warm, re-analysed each time — what the server does per
+/// `didChange`. Reported per edit.
+fn bench_edit(c: &mut Criterion) {
+    let config = Config::default();
+    for size in SIZES.iter().filter(|s| s.bytes >= MIB) {
+        let bytes = if measuring() { size.bytes } else { 100 * KB };
+        let label = if measuring() { size.name } else { "100kB" };
+        if !measuring() && size.bytes > MIB {
+            continue;
+        }
+        let mut group = c.benchmark_group(format!("edit/{label}"));
+        group.sample_size(50);
+        for flavor in Flavor::ALL {
+            let mut text = draft(flavor, bytes);
+            let kind = kind(flavor);
+            // A letter in the middle of a paragraph line near the middle of the draft.
+            let middle = text.len() / 2;
+            let line = text[middle..].find('\n').map_or(middle, |i| middle + i + 1);
+            let at = line
+                + text[line..]
+                    .find(|c: char| c.is_ascii_lowercase())
+                    .unwrap_or(0);
+            let mut cache = AnalysisCache::new();
+            cache.reanalyze(&text, kind, &config);
+            let mut typed = false;
+            group.bench_function(BenchmarkId::from_parameter(flavor.name()), |b| {
+                b.iter(|| {
+                    if typed {
+                        text.remove(at);
+                    } else {
+                        text.insert(at, 'x');
+                    }
+                    typed = !typed;
+                    cache.reanalyze(black_box(&text), kind, &config)
+                })
+            });
+        }
+        group.finish();
+    }
+}
+
 /// Writes the generated drafts to `dir` (for `scripts/bench-cli.sh`, which times the
 /// binary on the very bytes measured here).
 fn dump(dir: &Path) -> std::io::Result<()> {
@@ -210,7 +256,43 @@ fn dump(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-criterion_group!(benches, bench_analyze, bench_parse, bench_positions);
+/// Each rule's own cost: [`analyze`] on the 1 MiB Markdown draft with only that rule on,
+/// next to `parse/…` (no rule at all). A rule's share is its time minus the parse's. With
+/// `POLICY_LSP_BENCH_RULES=1` only (the group is skipped otherwise, to keep a full run short).
+fn bench_rules(c: &mut Criterion) {
+    if std::env::var_os("POLICY_LSP_BENCH_RULES").is_none() {
+        return;
+    }
+    let (bytes, label) = large();
+    let text = draft(Flavor::Markdown, bytes);
+    let mut group = c.benchmark_group(format!("rules/{label}"));
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    for rule in policy_lsp::rules::RULES {
+        let only: String = policy_lsp::rules::RULES
+            .iter()
+            .map(|r| {
+                let level = if r.name == rule.name { "error" } else { "off" };
+                format!("{} = \"{level}\"\n", r.name)
+            })
+            .collect();
+        let config = Config::parse(&format!("[rules]\n{only}"), "bench")
+            .expect("every rule name is a valid key");
+        group.bench_with_input(BenchmarkId::from_parameter(rule.name), &text, |b, text| {
+            b.iter(|| analyze(black_box(text), DocumentKind::Markdown, &config))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_analyze,
+    bench_parse,
+    bench_positions,
+    bench_edit,
+    bench_rules
+);
 
 fn main() {
     if let Some(dir) = std::env::var_os("POLICY_LSP_BENCH_DUMP") {

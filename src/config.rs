@@ -24,6 +24,7 @@
 //! [files]
 //! include = ["drafts/**"]
 //! exclude = ["drafts/archive/**"]
+//! max-size = "16 MiB"
 //! ```
 //!
 //! - `[rules]`: one key per rule name (`policy-lsp rule` lists them), set to `"error"`,
@@ -43,6 +44,10 @@
 //!   `policy-lsp.toml` (`*` stays within a directory, `**` crosses directories).
 //!   - `include`: drafts to check; empty or absent means every `.md` and `.txt` draft.
 //!   - `exclude`: drafts to skip even when included.
+//!   - `max-size`: the largest draft analysed, as a number of bytes or a size such as
+//!     `"16 MiB"` (units `B`, `kB`, `MB`, `GB`, `KiB`, `MiB`, `GiB`); default `"64 MiB"`.
+//!     `policy-lsp check` reports a larger draft as an error (exit status 2) and the
+//!     language server shows a message and publishes no findings for it.
 //!
 //! Errors name the file, the 1-based line and column (counted in characters) and the key:
 //! `policy-lsp.toml:3:1: `rules.figure-without-units`: unknown rule; known rules: …`.
@@ -87,7 +92,13 @@ pub struct Config {
     pub include: Vec<String>,
     /// Globs of drafts to skip.
     pub exclude: Vec<String>,
+    /// `files.max-size` in bytes, when the file sets it; [`Config::max_file_size`] is the
+    /// limit in force.
+    pub max_size: Option<u64>,
 }
+
+/// The largest draft analysed when the configuration does not say: 64 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 
 impl Config {
     /// The level of `rule`, given its default severity.
@@ -96,6 +107,11 @@ impl Config {
             .get(rule)
             .copied()
             .unwrap_or(RuleLevel::On(default))
+    }
+
+    /// The largest draft, in bytes, that the front ends analyse (`files.max-size`).
+    pub fn max_file_size(&self) -> u64 {
+        self.max_size.unwrap_or(DEFAULT_MAX_FILE_SIZE)
     }
 
     /// A hash of the whole configuration, for keying caches of analysis results. Stable
@@ -112,6 +128,24 @@ impl Config {
         match doc.find("# Configuration reference") {
             Some(start) => doc[start..].to_owned(),
             None => doc,
+        }
+    }
+}
+
+/// A size in bytes as people read it, in the units `files.max-size` takes: `64 MiB`,
+/// `70.5 MiB`, `1000 bytes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ByteSize(pub u64);
+
+impl std::fmt::Display for ByteSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bytes = self.0;
+        let units = [(1u64 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+        match units.iter().find(|(scale, _)| bytes >= *scale) {
+            Some((scale, unit)) if bytes % scale == 0 => write!(f, "{} {unit}", bytes / scale),
+            Some((scale, unit)) => write!(f, "{:.1} {unit}", bytes as f64 / *scale as f64),
+            None if bytes == 1 => f.write_str("1 byte"),
+            None => write!(f, "{bytes} bytes"),
         }
     }
 }
@@ -174,10 +208,11 @@ struct RawGlossary {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct RawFiles {
     include: Vec<Spanned<String>>,
     exclude: Vec<Spanned<String>>,
+    max_size: Option<Spanned<toml::Value>>,
 }
 
 /// A rejected key or value: its dotted key path, where it is, and why.
@@ -236,6 +271,7 @@ impl Config {
         {
             check_glob(glob, key)?;
         }
+        let max_size = raw.files.max_size.as_ref().map(size).transpose()?;
         Ok(Config {
             rules: rule_levels(raw.rules)?,
             currencies: words(vocabulary.currencies, "vocabulary.currencies")?,
@@ -249,6 +285,7 @@ impl Config {
             glossary_file_terms: Vec::new(),
             include: include.into_iter().map(Spanned::into_inner).collect(),
             exclude: exclude.into_iter().map(Spanned::into_inner).collect(),
+            max_size,
         })
     }
 }
@@ -335,11 +372,75 @@ fn check_relative_path(path: &Spanned<String>) -> Result<(), Problem> {
     Ok(())
 }
 
+/// `files.max-size`: a positive number of bytes, or a string such as `"16 MiB"`.
+fn size(value: &Spanned<toml::Value>) -> Result<u64, Problem> {
+    const KEY: &str = "files.max-size";
+    let problem = |message: String| Problem::new(KEY.to_owned(), value.span(), message);
+    let bytes = match value.get_ref() {
+        toml::Value::Integer(n) => u64::try_from(*n).ok(),
+        toml::Value::String(text) => parse_size(text),
+        other => {
+            return Err(problem(format!(
+                "wrong type: {}, expected a size such as \"16 MiB\" or a number of bytes",
+                other.type_str()
+            )))
+        }
+    };
+    match bytes {
+        Some(0) => Err(problem("the size limit must be at least 1 byte".to_owned())),
+        Some(bytes) => Ok(bytes),
+        None => Err(problem(format!(
+            "invalid size {}; write a number of bytes or a size such as \"16 MiB\" \
+             (units B, kB, MB, GB, KiB, MiB, GiB)",
+            value.get_ref()
+        ))),
+    }
+}
+
+/// `"16 MiB"`, `"500kB"`, `"1024"`: whole numbers with an optional unit, as bytes.
+fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits);
+    let number: u64 = number.parse().ok()?;
+    let scale: u64 = match unit.trim_start() {
+        "" | "B" => 1,
+        "kB" | "KB" => 1_000,
+        "MB" => 1_000_000,
+        "GB" => 1_000_000_000,
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        "GiB" => 1 << 30,
+        _ => return None,
+    };
+    number.checked_mul(scale)
+}
+
+/// A glob must parse and compile. Globs are the only patterns a configuration holds;
+/// globset turns them into regular expressions built with size limits (10 MiB for the
+/// automaton and for the lazy DFA's cache), so a pathological glob is refused here, with
+/// its place, rather than taking time or memory later. Matching with them is linear.
 fn check_glob(glob: &Spanned<String>, key: &str) -> Result<(), Problem> {
-    globset::Glob::new(glob.get_ref()).map(drop).map_err(|err| {
-        let message = format!("invalid glob `{}`: {}", glob.get_ref(), err.kind());
-        Problem::new(key.to_owned(), glob.span(), message)
-    })
+    let text = glob.get_ref();
+    let problem = |message: String| Problem::new(key.to_owned(), glob.span(), message);
+    let parsed = globset::GlobBuilder::new(text)
+        .literal_separator(true)
+        .build()
+        .map_err(|err| problem(format!("invalid glob `{text}`: {}", err.kind())))?;
+    globset::GlobSetBuilder::new()
+        .add(parsed)
+        .build()
+        .map(drop)
+        .map_err(|err| {
+            let shown: String = text.chars().take(40).collect();
+            let more = if shown.len() < text.len() { "…" } else { "" };
+            problem(format!(
+                "glob `{shown}{more}` is too complex to compile ({}); split it into simpler globs",
+                err.kind()
+            ))
+        })
 }
 
 /// `parent.name`, quoting `name` when it is not a bare TOML key.
@@ -562,7 +663,9 @@ mod tests {
             glossary_file_terms: _, // filled by the front ends, not the file
             include,
             exclude,
+            max_size,
         } = &config;
+        assert_eq!(*max_size, Some(16 << 20));
         assert!(!rules.is_empty());
         for list in [
             currencies,
@@ -575,6 +678,70 @@ mod tests {
             assert!(!list.is_empty());
         }
         assert!(!glossary.is_empty());
+    }
+
+    #[test]
+    fn max_size_takes_bytes_or_a_size_with_a_unit() {
+        assert_eq!(Config::default().max_file_size(), DEFAULT_MAX_FILE_SIZE);
+        for (value, bytes) in [
+            ("1000", 1000),
+            ("\"1000\"", 1000),
+            ("\"16 MiB\"", 16 << 20),
+            ("\"16MiB\"", 16 << 20),
+            ("\"500 kB\"", 500_000),
+            ("\"2 GB\"", 2_000_000_000),
+            ("\" 3 KiB \"", 3 << 10),
+            ("\"1 GiB\"", 1 << 30),
+        ] {
+            let config = parse(&format!("[files]\nmax-size = {value}\n"));
+            assert_eq!(config.max_file_size(), bytes, "{value}");
+        }
+        assert_error(
+            "[files]\nmax-size = \"12 parsecs\"\n",
+            2,
+            12,
+            Some("files.max-size"),
+            "invalid size \"12 parsecs\"",
+        );
+        assert_error(
+            "[files]\nmax-size = 0\n",
+            2,
+            12,
+            Some("files.max-size"),
+            "the size limit must be at least 1 byte",
+        );
+        assert_error(
+            "[files]\nmax-size = -5\n",
+            2,
+            12,
+            Some("files.max-size"),
+            "invalid size -5",
+        );
+        assert_error(
+            "[files]\nmax-size = \"99999999999999 GiB\"\n",
+            2,
+            12,
+            Some("files.max-size"),
+            "invalid size",
+        );
+        assert_error(
+            "[files]\nmax-size = 1.5\n",
+            2,
+            12,
+            Some("files.max-size"),
+            "wrong type: float",
+        );
+    }
+
+    #[test]
+    fn sizes_are_shown_in_the_units_the_key_takes() {
+        let shown = |n: u64| ByteSize(n).to_string();
+        assert_eq!(shown(64 << 20), "64 MiB");
+        assert_eq!(shown((70 << 20) + (1 << 19)), "70.5 MiB");
+        assert_eq!(shown(1 << 30), "1 GiB");
+        assert_eq!(shown(1536), "1.5 KiB");
+        assert_eq!(shown(1000), "1000 bytes");
+        assert_eq!(shown(1), "1 byte");
     }
 
     #[test]
@@ -722,6 +889,25 @@ mod tests {
             10,
             Some("glossary.terms.\"café\""),
             "wrong type",
+        );
+    }
+
+    /// The configuration holds no regular expressions; globs are its only patterns, and
+    /// one whose automaton would exceed globset's size limits is refused with its place,
+    /// promptly (guarantee 6).
+    #[test]
+    fn a_pathological_glob_is_rejected_with_its_place() {
+        let glob = "*a".repeat(100_000);
+        let err = error(&format!("[files]\ninclude = [\"{glob}\"]\n"));
+        assert_eq!(
+            (err.line, err.column, err.key.as_deref()),
+            (Some(2), Some(12), Some("files.include")),
+            "{err}"
+        );
+        assert!(err.message.contains("too complex"), "{err}");
+        assert!(
+            err.to_string().len() < 400,
+            "the message quotes a prefix: {err}"
         );
     }
 

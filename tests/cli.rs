@@ -185,6 +185,156 @@ fn broken_links_and_directory_loops_are_reported_by_path() {
     assert_eq!(run.found(), ["docs/a.md:encoding-artifact"]);
 }
 
+/// Guarantee 4's limit in the normal suite: a draft over `files.max-size` is declined with
+/// its size and the limit, never read whole, and the others are still checked; a draft at
+/// the limit is checked. Standard input has the same limit.
+#[test]
+fn a_draft_over_the_size_limit_is_declined_and_the_others_checked() {
+    let big = WARNING.repeat(60); // 2,520 bytes
+    let dir = tree(&[
+        ("policy-lsp.toml", b"[files]\nmax-size = \"2 KiB\"\n"),
+        ("big.md", big.as_bytes()),
+        ("at-limit.md", &WARNING.repeat(49).as_bytes()[..2048]),
+        ("small.md", WARNING.as_bytes()),
+    ]);
+    let run = policy_lsp(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "big.md: too large to check (2.5 KiB, more than the limit of 2 KiB; raise \
+             `files.max-size` in policy-lsp.toml to check it)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.found()
+            .iter()
+            .filter(|f| !f.starts_with("at-limit.md"))
+            .collect::<Vec<_>>(),
+        ["small.md:encoding-artifact"]
+    );
+    assert!(
+        run.found()[0].starts_with("at-limit.md"),
+        "{:?}",
+        run.found()
+    );
+
+    // Without a configuration the default limit (64 MiB) lets the same draft through.
+    let plain = tree(&[("big.md", big.as_bytes())]);
+    assert_eq!(policy_lsp(plain.path(), &["check", "big.md"]).status, 1);
+
+    let stdin = policy_lsp_with_stdin(
+        dir.path(),
+        &["check", "--stdin-filename", "piped.md", "-"],
+        &big,
+    );
+    assert_eq!(stdin.status, 2, "{}", stdin.stderr);
+    assert!(
+        stdin
+            .stderr
+            .contains("piped.md: too large to check (more than the limit of 2 KiB;"),
+        "{}",
+        stdin.stderr
+    );
+
+    let outline = policy_lsp(dir.path(), &["outline", "big.md"]);
+    assert_eq!(outline.status, 2);
+    assert!(
+        outline.stderr.contains("too large to check"),
+        "{}",
+        outline.stderr
+    );
+}
+
+/// Guarantee 5: every input is checked or reported with its reason, in one run, and the
+/// run exits 2: a draft that is not UTF-8, one over the size limit, a broken symbolic link
+/// (walked and named), a directory loop, a path that does not exist, a path that cannot be
+/// opened even as root (a socket), and one without read permission (skipped, saying so,
+/// when the tests run with the privilege to read it anyway).
+#[cfg(unix)]
+#[test]
+fn every_input_is_checked_or_reported_with_its_reason() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    use std::os::unix::net::UnixListener;
+
+    let dir = tree(&[
+        ("policy-lsp.toml", b"[files]\nmax-size = 1000\n"),
+        ("docs/good.md", WARNING.as_bytes()),
+        ("docs/latin1.md", b"Caf\xe9 prices rose.\n"),
+        ("docs/huge.txt", CLEAN.repeat(40).as_bytes()),
+        ("docs/locked.md", WARNING.as_bytes()),
+        ("other.md", WARNING.as_bytes()),
+    ]);
+    let docs = dir.path().join("docs");
+    symlink("nowhere.md", docs.join("dangling.md")).unwrap();
+    symlink("..", docs.join("up")).unwrap();
+    symlink("nowhere.md", dir.path().join("named-dangling.md")).unwrap();
+    let _socket = UnixListener::bind(dir.path().join("socket.md")).unwrap();
+    let locked = docs.join("locked.md");
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    let privileged = fs::read(&locked).is_ok();
+
+    let run = policy_lsp(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "docs",
+            "other.md",
+            "named-dangling.md",
+            "missing.md",
+            "socket.md",
+        ],
+    );
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    let reasons = [
+        "docs/latin1.md: not valid UTF-8 (invalid byte at offset 3)",
+        "docs/huge.txt: too large to check (1.4 KiB, more than the limit of 1000 bytes;",
+        "docs/dangling.md: broken symbolic link (its target does not exist)",
+        "docs/up: directory loop (links back to ",
+        "named-dangling.md: broken symbolic link (its target does not exist)",
+        "missing.md: No such file or directory",
+        // open(2) on a socket fails for everyone, root included.
+        "socket.md: No such device or address",
+    ];
+    for reason in reasons {
+        assert!(
+            run.stderr.contains(&format!("error: {reason}")),
+            "missing `{reason}` in:\n{}",
+            run.stderr
+        );
+    }
+    let mut checked = vec![
+        "docs/good.md:encoding-artifact",
+        "other.md:encoding-artifact",
+    ];
+    if privileged {
+        eprintln!("skipped: the tests can read a mode-000 file (running as root)");
+        checked.insert(1, "docs/locked.md:encoding-artifact");
+    } else {
+        assert!(
+            run.stderr.contains("docs/locked.md: Permission denied"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(run.found(), checked);
+    // One line per problem, nothing else lost: every line names one of the inputs.
+    let problems = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .count();
+    assert_eq!(
+        problems,
+        reasons.len() + usize::from(!privileged),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn a_missing_path_is_an_error_and_the_others_still_checked() {
     let dir = tree(&[("a.md", WARNING.as_bytes())]);

@@ -6,9 +6,10 @@
 //!
 //! Which Neovim: every binary in `POLICY_LSP_NVIM` (separated by `:`), each of which must
 //! exist — `.ci/run` sets it to Debian's 0.7 and a current one — else `nvim` on `PATH`,
-//! and the test is skipped, saying so, when there is none.
+//! and the test is skipped, saying so, when there is none (a failure instead when
+//! `POLICY_LSP_REQUIRE_EDITORS=1`, as `.ci/run` sets it).
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -221,7 +222,14 @@ fn check(nvim: &Path) {
 #[test]
 fn neovim_shows_diagnostics_hover_symbols_and_applies_a_code_action() {
     let Some(neovims) = neovims() else {
-        eprintln!(
+        assert!(
+            !std::env::var("POLICY_LSP_REQUIRE_EDITORS").is_ok_and(|v| v == "1"),
+            "nvim is not installed (apt-get install neovim, or set POLICY_LSP_NVIM), and \
+             POLICY_LSP_REQUIRE_EDITORS=1 forbids skipping the real-editor test"
+        );
+        // Straight to the process's stderr, past the test harness's capture.
+        let _ = writeln!(
+            std::io::stderr(),
             "SKIPPED: nvim is not installed (apt-get install neovim, or set POLICY_LSP_NVIM); \
              the real-editor test did not run"
         );

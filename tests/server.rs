@@ -37,6 +37,10 @@ struct Caps {
     configuration: bool,
     /// Advertise `create` resource operations in workspace edits.
     create_files: bool,
+    /// Leave out `workspace.diagnostics.refreshSupport` (advertised otherwise).
+    no_refresh: bool,
+    /// `textDocument.hover.contentFormat`; `None` leaves the hover capability out.
+    hover_formats: Option<Vec<&'static str>>,
 }
 
 struct Client {
@@ -70,6 +74,9 @@ fn capabilities(caps: &Caps) -> Value {
     if caps.pull {
         text_document["diagnostic"] = json!({ "dynamicRegistration": false });
     }
+    if let Some(formats) = &caps.hover_formats {
+        text_document["hover"] = json!({ "contentFormat": formats });
+    }
     json!({
         "general": general,
         "textDocument": text_document,
@@ -80,7 +87,7 @@ fn capabilities(caps: &Caps) -> Value {
             },
             "configuration": caps.configuration,
             "didChangeWatchedFiles": { "dynamicRegistration": caps.watch },
-            "diagnostics": { "refreshSupport": true },
+            "diagnostics": { "refreshSupport": !caps.no_refresh },
         },
     })
 }
@@ -393,7 +400,7 @@ fn essentials(published: &Value) -> Vec<Value> {
             assert_eq!(d["source"], "policy-lsp");
             let href = d["codeDescription"]["href"].as_str().unwrap();
             assert!(
-                href.ends_with(&format!("#{}", d["code"].as_str().unwrap())),
+                href.ends_with(&format!("/{}.md", d["code"].as_str().unwrap())),
                 "{href}"
             );
             assert!(d["severity"].as_u64().is_some_and(|s| (1..=4).contains(&s)));
@@ -1376,4 +1383,193 @@ async fn workspace_code_actions_utf8_new_file() {
         ..Caps::default()
     };
     workspace_code_actions(caps, false).await;
+}
+
+// --- hover formats and diagnostics without refresh (issue 5) ------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hover_is_plain_text_unless_the_client_prefers_markdown() {
+    let text = "The Harbour Safety Board (HSB) met 😀.\r\n\r\nThe HSB agreed.\r\n";
+    let cases: [(Option<Vec<&'static str>>, &str); 5] = [
+        (Some(vec!["markdown", "plaintext"]), "markdown"),
+        (Some(vec!["markdown"]), "markdown"),
+        // Eglot without markdown-mode, and clients that would rather have plain text.
+        (Some(vec!["plaintext"]), "plaintext"),
+        (Some(vec!["plaintext", "markdown"]), "plaintext"),
+        // Nothing said: plain text is what every client can show.
+        (None, "plaintext"),
+    ];
+    for (formats, kind) in cases {
+        let caps = Caps {
+            hover_formats: formats.clone(),
+            ..Caps::default()
+        };
+        let (mut client, _) = Client::start(caps).await;
+        let uri = file_uri("hover-format.txt");
+        client.open(&uri, "plaintext", 1, text).await;
+        let at = client.position(text, text.rfind("HSB").unwrap() + 1);
+        let hover = client
+            .request(
+                "textDocument/hover",
+                json!({ "textDocument": { "uri": uri }, "position": at }),
+            )
+            .await["result"]
+            .clone();
+        assert_eq!(hover["contents"]["kind"], kind, "{formats:?}");
+        let value = hover["contents"]["value"].as_str().unwrap();
+        let expected = if kind == "markdown" {
+            "**HSB** — Harbour Safety Board *(expansion in this draft, line 1)*"
+        } else {
+            "HSB — Harbour Safety Board (expansion in this draft, line 1)"
+        };
+        assert!(value.starts_with(expected), "{formats:?}: {value}");
+        if kind == "plaintext" {
+            assert!(!value.contains('*') && !value.contains('\\'), "{value}");
+        }
+        assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+    }
+}
+
+/// A client that pulls but cannot be asked to pull again (Neovim 0.10–0.12 declare no
+/// `workspace.diagnostics.refreshSupport`) gets pushed diagnostics, so a configuration
+/// change reaches it without an edit.
+#[tokio::test(flavor = "multi_thread")]
+async fn pull_without_refresh_gets_pushed_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "[rules]\nencoding-artifact = \"off\"\n");
+    let caps = Caps {
+        root: Some(dir.path().to_path_buf()),
+        pull: true,
+        no_refresh: true,
+        ..Caps::default()
+    };
+    let (mut client, result) = Client::start(caps).await;
+    assert!(
+        result["capabilities"].get("diagnosticProvider").is_none(),
+        "{result}"
+    );
+    let uri = dir_uri(dir.path(), "draft.md");
+    client.open(&uri, "markdown", 1, DRAFT).await;
+    let first = codes(&client.diagnostics_for(&uri, Some(1)).await);
+    assert!(first.iter().all(|(code, _)| code != "encoding-artifact"));
+    assert!(
+        first.iter().any(|(code, _)| code == "unbalanced-quote"),
+        "{first:?}"
+    );
+    // The configuration changes on disk: the new findings are pushed, same version.
+    write_config(dir.path(), "[rules]\nencoding-artifact = \"error\"\n");
+    client
+        .files_changed(&[&dir_uri(dir.path(), "policy-lsp.toml")])
+        .await;
+    loop {
+        let now = codes(&client.diagnostics_for(&uri, Some(1)).await);
+        if now
+            .iter()
+            .any(|(code, s)| code == "encoding-artifact" && *s == 1)
+        {
+            break;
+        }
+    }
+    // And settings changed by the client: pushed as well.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": { "policyLsp": { "rules": { "unbalanced-quote": "off" } } } }),
+        )
+        .await;
+    loop {
+        let now = codes(&client.diagnostics_for(&uri, Some(1)).await);
+        if now.iter().all(|(code, _)| code != "unbalanced-quote") {
+            break;
+        }
+    }
+    assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+}
+
+/// A client that pulls and can be asked to refresh keeps pulling (no pushes) and is asked
+/// to pull again after a configuration change; the next pull has the new findings.
+#[tokio::test(flavor = "multi_thread")]
+async fn pull_with_refresh_is_asked_to_pull_again() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "[rules]\nencoding-artifact = \"off\"\n");
+    let caps = Caps {
+        root: Some(dir.path().to_path_buf()),
+        pull: true,
+        ..Caps::default()
+    };
+    let (mut client, result) = Client::start(caps).await;
+    assert!(result["capabilities"]["diagnosticProvider"].is_object());
+    let uri = dir_uri(dir.path(), "draft.md");
+    client.open(&uri, "markdown", 1, DRAFT).await;
+    let pull = json!({ "textDocument": { "uri": uri } });
+    let first = client
+        .request("textDocument/diagnostic", pull.clone())
+        .await["result"]
+        .clone();
+    assert!(first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["code"] != "encoding-artifact"));
+    write_config(dir.path(), "[rules]\nencoding-artifact = \"error\"\n");
+    client
+        .files_changed(&[&dir_uri(dir.path(), "policy-lsp.toml")])
+        .await;
+    client
+        .next(|m| m["method"] == "workspace/diagnostic/refresh")
+        .await;
+    let second = client.request("textDocument/diagnostic", pull).await["result"].clone();
+    assert!(second["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == "encoding-artifact" && d["severity"] == 1));
+    let pushed = client
+        .collect_for(Duration::from_millis(100))
+        .await
+        .into_iter()
+        .any(|m| m["method"] == "textDocument/publishDiagnostics");
+    assert!(!pushed);
+    assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
+}
+
+/// Guarantee 4 in the server: a draft over `files.max-size` is declined — a message shown,
+/// no findings, no analysis — and analysed again once it is back under the limit.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_over_the_size_limit_is_declined_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "[files]\nmax-size = 200\n");
+    let caps = Caps {
+        root: Some(dir.path().to_path_buf()),
+        ..Caps::default()
+    };
+    let (mut client, _) = Client::start(caps).await;
+    let uri = format!("file://{}/big.md", dir.path().display());
+    client
+        .open(&uri, "markdown", 1, &CONFIG_DRAFT.repeat(3))
+        .await;
+    let shown = client.next(|m| m["method"] == "window/showMessage").await;
+    assert_eq!(shown["params"]["type"], 2, "a warning");
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("is too large to analyse") && message.contains("the limit of 200 bytes"),
+        "{message}"
+    );
+    let declined = client.diagnostics_for(&uri, Some(1)).await;
+    assert_eq!(declined["diagnostics"], json!([]));
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": 2 },
+                "contentChanges": [{ "text": CONFIG_DRAFT }],
+            }),
+        )
+        .await;
+    let analysed = client.diagnostics_for(&uri, Some(2)).await;
+    assert!(
+        !analysed["diagnostics"].as_array().unwrap().is_empty(),
+        "{analysed}"
+    );
+    assert_eq!(client.shutdown_and_exit().await, ExitCode::SUCCESS);
 }

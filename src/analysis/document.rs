@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::figures::Figure;
-use super::headings::Section;
+use super::headings::{HeadingMark, Section};
 use super::quotations::{Quotation, QuoteMark};
 use super::suppress::Suppressions;
 use super::terms::TermIndex;
@@ -146,6 +146,42 @@ impl Document {
         doc
     }
 
+    /// The block-local stages of [`Document::parse`] on a piece of a draft that no block
+    /// crosses: blocks and prose mask, headings recognised (level 0, no sections),
+    /// quotations, sentences, figures. No terms, no suppressions. Returns the headings
+    /// for [`super::headings::outline`].
+    pub(crate) fn parse_local(
+        text: &str,
+        kind: DocumentKind,
+        config: &Config,
+    ) -> (Document, Vec<HeadingMark>) {
+        let skeleton = match kind {
+            DocumentKind::Markdown => markdown::skeleton(text),
+            DocumentKind::PlainText => plaintext::skeleton(text),
+        };
+        let mut doc = Document {
+            text: text.to_owned(),
+            kind,
+            lines: LineIndex::new(text),
+            prose: skeleton.prose,
+            blocks: skeleton.blocks,
+            block_quotes: skeleton.block_quotes,
+            sections: Vec::new(),
+            quotations: Vec::new(),
+            unpaired_quote_marks: Vec::new(),
+            figures: Vec::new(),
+            terms: TermIndex::default(),
+            suppressions: Suppressions::default(),
+        };
+        let marks = super::headings::recognise_headings(&mut doc);
+        let (quotations, unpaired) = super::quotations::find(&doc);
+        doc.quotations = quotations;
+        doc.unpaired_quote_marks = unpaired;
+        super::sentences::split_all(&mut doc);
+        doc.figures = super::figures::find(&doc, config);
+        (doc, marks)
+    }
+
     /// The prose of a range (non-prose bytes blanked).
     pub fn prose(&self, range: Range<usize>) -> &str {
         &self.prose[range]
@@ -160,11 +196,18 @@ impl Document {
     pub fn quotation_at(&self, offset: usize) -> Option<&Quotation> {
         let after = self.quotations.partition_point(|q| q.range.start <= offset);
         let block = self.block_at(offset)?;
-        self.quotations[..after]
-            .iter()
-            .rev()
-            .take_while(|q| q.block == block)
-            .find(|q| q.range.contains(&offset))
+        // The last quotation starting at or before `offset`, then those still open around
+        // it (`enclosing`, innermost first): every quotation containing `offset` is among
+        // them. Walking back over all the block's quotations instead made a long paragraph
+        // with many quotations quadratic (ARCHITECTURE.md, guarantee 4).
+        let mut next = after.checked_sub(1);
+        std::iter::from_fn(|| {
+            let quotation = &self.quotations[next?];
+            next = quotation.enclosing;
+            Some(quotation)
+        })
+        .take_while(|q| q.block == block)
+        .find(|q| q.range.contains(&offset))
     }
 
     /// The sentence that contains byte `offset`; the whole block when sentences are

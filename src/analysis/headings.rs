@@ -136,26 +136,103 @@ impl NumberingScheme {
 /// plain-text paragraph that starts with a heading line is split in two), and returns the
 /// sections in document order.
 pub(crate) fn build_sections(doc: &mut Document) -> Vec<Section> {
+    let marks = recognise_headings(doc);
+    outline(&doc.text, &mut doc.blocks, marks)
+}
+
+/// A heading found in a block, before its level is known: what the outline needs of it.
+/// Recognising is local to the block; levels and sections depend on every heading before.
+#[derive(Clone, Debug)]
+pub(crate) struct HeadingMark {
+    /// Index of the heading block.
+    pub block: usize,
+    heading: Range<usize>,
+    shape: Shape,
+}
+
+impl HeadingMark {
+    /// The same mark in a text where its blocks start `blocks` later and its bytes `bytes`
+    /// later.
+    pub(crate) fn shifted(&self, blocks: usize, bytes: usize) -> HeadingMark {
+        let shift_numbering = |n: &Option<Numbering>| {
+            n.as_ref().map(|n| Numbering {
+                label: n.label.start + bytes..n.label.end + bytes,
+                scheme: n.scheme,
+                components: n.components.clone(),
+            })
+        };
+        let shape = match &self.shape {
+            Shape::Markdown { level, numbering } => Shape::Markdown {
+                level: *level,
+                numbering: shift_numbering(numbering),
+            },
+            Shape::Numbered(n) => Shape::Numbered(
+                shift_numbering(&Some(n.clone())).expect("a numbering shifts to a numbering"),
+            ),
+            Shape::Underlined {
+                adornment,
+                numbering,
+            } => Shape::Underlined {
+                adornment: *adornment,
+                numbering: shift_numbering(numbering),
+            },
+            Shape::Headline => Shape::Headline,
+        };
+        HeadingMark {
+            block: self.block + blocks,
+            heading: self.heading.start + bytes..self.heading.end + bytes,
+            shape,
+        }
+    }
+}
+
+/// The block-local half of [`build_sections`]: recognises each block as a heading or not,
+/// promotes headings to [`BlockKind::Heading`] (level 0 until [`outline`] gives them
+/// theirs) and splits a plain-text paragraph that starts with a heading line.
+pub(crate) fn recognise_headings(doc: &mut Document) -> Vec<HeadingMark> {
     let original = std::mem::take(&mut doc.blocks);
     let mut blocks = Vec::with_capacity(original.len());
-    let mut outline = Outline::new(&doc.text);
+    let mut marks = Vec::new();
     for block in original {
         let Some(found) = recognise(&doc.text, &doc.prose, doc.kind, &block) else {
-            outline.body_block();
             blocks.push(block);
             continue;
         };
-        let level = outline.open(blocks.len(), found.heading.clone(), found.shape);
         let mut heading = block;
-        heading.kind = BlockKind::Heading { level };
-        heading.range = found.heading;
+        heading.kind = BlockKind::Heading { level: 0 };
+        heading.range = found.heading.clone();
+        marks.push(HeadingMark {
+            block: blocks.len(),
+            heading: found.heading,
+            shape: found.shape,
+        });
         blocks.push(heading);
         if let Some(body) = found.body {
-            outline.body_block();
             blocks.push(Block::new(BlockKind::Paragraph, body));
         }
     }
     doc.blocks = blocks;
+    marks
+}
+
+/// The document-wide half of [`build_sections`]: levels for the headings `marks` (in
+/// order) found in `blocks`, and the sections. Every block that is not a heading is body
+/// text between headings.
+pub(crate) fn outline(
+    text: &str,
+    blocks: &mut [Block],
+    marks: impl IntoIterator<Item = HeadingMark>,
+) -> Vec<Section> {
+    let mut outline = Outline::new(text);
+    let mut next = 0;
+    for mark in marks {
+        if mark.block > next {
+            outline.body_block();
+        }
+        let level = outline.open(mark.block, mark.heading, mark.shape);
+        blocks[mark.block].kind = BlockKind::Heading { level };
+        next = mark.block + 1;
+    }
     outline.finish()
 }
 

@@ -36,12 +36,15 @@ struct Builder<'a> {
     column: usize,
 }
 
+/// The Markdown extensions a draft is read with.
+pub(crate) const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS);
+
 pub(crate) fn skeleton(text: &str) -> Skeleton {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    let options = OPTIONS;
     let mut builder = Builder {
         text,
         mask: ProseMask::blank(text),

@@ -7,6 +7,7 @@ pub mod document;
 pub mod figures;
 mod fnv;
 pub mod headings;
+pub mod incremental;
 mod markdown;
 mod mask;
 pub mod numerals;
@@ -20,6 +21,7 @@ pub mod text;
 pub use diagnostic::{Diagnostic, Edit, Fix, Severity};
 pub use document::{Block, BlockKind, Document, DocumentKind};
 pub use headings::Section;
+pub use incremental::AnalysisCache;
 pub use text::{Encoding, LineIndex, Position};
 
 use crate::config::Config;

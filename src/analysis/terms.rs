@@ -79,23 +79,24 @@ impl TermIndex {
             if block.is_heading() {
                 continue;
             }
-            let base = block.range.start;
-            let prose = doc.prose(block.range.clone());
-            let mut found = Vec::new();
             if glossary_blocks.binary_search(&index).is_ok() {
-                glossary_entry(doc, index, &mut found);
+                glossary_definitions(doc, index, &mut definitions);
             }
-            means(prose, &mut found);
-            hereinafter(prose, &mut found);
-            expansions(prose, &mut found);
-            appositives(prose, &mut found);
-            for mut definition in found {
-                definition.term_range = shift(definition.term_range, base);
-                definition.definition_range = shift(definition.definition_range, base);
-                definitions.push(definition);
-            }
+            block_definitions(doc, index, &mut definitions);
         }
-        compound_appositives(doc, &mut definitions);
+        Self::assemble(doc, definitions, |keys| find_uses(doc, keys))
+    }
+
+    /// The document-wide half of [`TermIndex::build`]: from the definitions found block by
+    /// block (in block order, a block's glossary entries before its other definitions),
+    /// adds the compound appositives — `uses` finds a list of keys in the whole draft, as
+    /// [`find_uses`] does — and indexes them.
+    pub(crate) fn assemble(
+        doc: &Document,
+        mut definitions: Vec<Definition>,
+        uses: impl FnOnce(&[&str]) -> Vec<(Range<usize>, usize)>,
+    ) -> TermIndex {
+        compound_appositives(doc, &mut definitions, uses);
         definitions.sort_by_key(|d| (d.term_range.start, d.term_range.end));
         definitions.dedup_by(|a, b| a.term_range == b.term_range);
         let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
@@ -106,6 +107,11 @@ impl TermIndex {
             definitions,
             by_key,
         }
+    }
+
+    /// The sorted indices of the blocks read as Definitions entries.
+    pub(crate) fn glossary_blocks(doc: &Document) -> Vec<usize> {
+        glossary_section_blocks(doc)
     }
 
     /// Definitions of a term (any inflection), in document order.
@@ -124,8 +130,60 @@ impl TermIndex {
     }
 }
 
+/// Compiles the definition patterns now, in the reverse of the order in which
+/// [`TermIndex::build`] first needs them. Compiling them is most of the cost of analysing
+/// a short draft; a front end that has a core to spare can call this on another thread as
+/// it starts, and the analysis then finds them ready (or waits for the one being compiled)
+/// instead of compiling them one after another itself.
+pub fn warm_up() {
+    for pattern in [
+        &APPOSITIVE,
+        &APPOSITIVE_DASH,
+        &ACRONYM_THEN_LONG_FORM,
+        &BRACKETED_ACRONYM,
+        &HEREINAFTER,
+        &CLAUSE_DEFINED,
+        &QUOTED_MEANS,
+        &MEANS,
+        &DEFINING_VERB,
+        &ENTRY,
+        &GLOSSARY_HEADING,
+    ] {
+        LazyLock::force(pattern);
+    }
+}
+
 fn shift(range: Range<usize>, by: usize) -> Range<usize> {
     range.start + by..range.end + by
+}
+
+/// The definitions block `index` (not a heading) makes by itself, wherever it stands.
+pub(crate) fn block_definitions(doc: &Document, index: usize, out: &mut Vec<Definition>) {
+    let block = &doc.blocks[index];
+    let base = block.range.start;
+    let prose = doc.prose(block.range.clone());
+    let mut found = Vec::new();
+    means(prose, &mut found);
+    hereinafter(prose, &mut found);
+    expansions(prose, &mut found);
+    appositives(prose, &mut found);
+    out.extend(found.into_iter().map(|mut definition| {
+        definition.term_range = shift(definition.term_range, base);
+        definition.definition_range = shift(definition.definition_range, base);
+        definition
+    }));
+}
+
+/// Block `index` read as an entry of a Definitions section.
+pub(crate) fn glossary_definitions(doc: &Document, index: usize, out: &mut Vec<Definition>) {
+    let base = doc.blocks[index].range.start;
+    let mut found = Vec::new();
+    glossary_entry(doc, index, &mut found);
+    out.extend(found.into_iter().map(|mut definition| {
+        definition.term_range = shift(definition.term_range, base);
+        definition.definition_range = shift(definition.definition_range, base);
+        definition
+    }));
 }
 
 /// The lookup key of a term: lower case, possessive dropped, last word singular.
@@ -281,6 +339,19 @@ pub fn joined_by_spaces(prose: &str, words: &[Range<usize>]) -> bool {
 /// first wins, and at one start the longest. Headings and quotations count; markup and
 /// code do not. One pass over the words, whatever the number of keys.
 pub fn find_uses(doc: &Document, keys: &[&str]) -> Vec<(Range<usize>, usize)> {
+    let every_block = 0..doc.blocks.len();
+    find_uses_in(doc, keys, std::slice::from_ref(&every_block))
+        .pop()
+        .unwrap_or_default()
+}
+
+/// [`find_uses`] in each range of blocks of `ranges`: a use never crosses a block, so the
+/// uses of consecutive ranges of blocks, in order, are the uses of the whole.
+pub(crate) fn find_uses_in(
+    doc: &Document,
+    keys: &[&str],
+    ranges: &[Range<usize>],
+) -> Vec<Vec<(Range<usize>, usize)>> {
     let mut by_key: FnvHashMap<&str, usize> = FnvHashMap::default();
     let mut lengths: Vec<usize> = Vec::new();
     // First words as a key spells them: singular only when the key is one word.
@@ -300,18 +371,46 @@ pub fn find_uses(doc: &Document, keys: &[&str]) -> Vec<(Range<usize>, usize)> {
         shapes.add(first);
     }
     lengths.sort_unstable_by(|a, b| b.cmp(a));
-    let mut uses = Vec::new();
     if by_key.is_empty() {
-        return uses;
+        return vec![Vec::new(); ranges.len()];
     }
+    let hints = first_word_hints(&first_words);
+    ranges
+        .iter()
+        .map(|blocks| {
+            let worth_reading = blocks_with_first_words(doc, hints.as_ref(), blocks.clone());
+            uses_in(
+                doc,
+                &by_key,
+                &lengths,
+                &first_words,
+                &shapes,
+                worth_reading,
+                blocks.clone(),
+            )
+        })
+        .collect()
+}
+
+/// The uses in `blocks` of the keys `by_key`, reading only the blocks `worth_reading` marks
+/// (all when `None`).
+fn uses_in(
+    doc: &Document,
+    by_key: &FnvHashMap<&str, usize>,
+    lengths: &[usize],
+    first_words: &FnvHashSet<&str>,
+    shapes: &FirstWordShapes,
+    worth_reading: Option<Vec<bool>>,
+    blocks: Range<usize>,
+) -> Vec<(Range<usize>, usize)> {
+    let mut uses = Vec::new();
     // Keys are built word by word into these buffers: a span is already a trimmed word,
     // and a window of spans joined by spaces splits into exactly those words, so this is
     // `term_key` without an allocation per word.
-    let worth_reading = blocks_with_first_words(doc, &first_words);
     let mut words = Vec::new();
     let mut lower = String::new();
     let mut key = String::new();
-    for (index, block) in doc.blocks.iter().enumerate() {
+    for (index, block) in doc.blocks[blocks].iter().enumerate() {
         if worth_reading.as_ref().is_some_and(|blocks| !blocks[index]) {
             continue;
         }
@@ -365,8 +464,11 @@ pub fn find_uses(doc: &Document, keys: &[&str]) -> Vec<(Range<usize>, usize)> {
 /// plural instead), provided its ASCII letters were ASCII before lower-casing: only the
 /// Kelvin sign lower-cases to an ASCII letter, so a draft with one is read in full, as is
 /// any set of first words that are not all ASCII.
-fn blocks_with_first_words(doc: &Document, first_words: &FnvHashSet<&str>) -> Option<Vec<bool>> {
-    if first_words.iter().any(|w| w.is_empty() || !w.is_ascii()) || doc.prose.contains('\u{212A}') {
+/// A search for every first word (and its `-ies` plural), ASCII case-insensitive; `None`
+/// when the first words are not all ASCII or the pattern would be too large, and every
+/// block must be read.
+fn first_word_hints(first_words: &FnvHashSet<&str>) -> Option<regex::bytes::Regex> {
+    if first_words.iter().any(|w| w.is_empty() || !w.is_ascii()) {
         return None;
     }
     let mut literals = Vec::new();
@@ -377,20 +479,40 @@ fn blocks_with_first_words(doc: &Document, first_words: &FnvHashSet<&str>) -> Op
         }
     }
     // Keys come from the draft; should the pattern be too large, read every block.
-    let hints = regex::bytes::RegexBuilder::new(&literals.join("|"))
+    regex::bytes::RegexBuilder::new(&literals.join("|"))
         .case_insensitive(true)
         .unicode(false)
         .size_limit(1 << 24)
         .build()
-        .ok()?;
-    let mut marked = vec![false; doc.blocks.len()];
-    let prose = doc.prose.as_bytes();
-    let mut from = 0;
+        .ok()
+}
+
+fn blocks_with_first_words(
+    doc: &Document,
+    hints: Option<&regex::bytes::Regex>,
+    blocks: Range<usize>,
+) -> Option<Vec<bool>> {
+    // The prose of `blocks`, from the first one's start to the last one's end.
+    let span = match (doc.blocks.get(blocks.start), blocks.end.checked_sub(1)) {
+        (Some(first), Some(last)) if last >= blocks.start => {
+            first.range.start..doc.blocks[last].range.end
+        }
+        _ => return Some(Vec::new()),
+    };
+    let hints = hints?;
+    if doc.prose[span.clone()].contains('\u{212A}') {
+        return None;
+    }
+    let mut marked = vec![false; blocks.len()];
+    let prose = &doc.prose.as_bytes()[..span.end];
+    let mut from = span.start;
     // Restarting one byte after each hit finds every place a literal starts, overlapping
     // or not.
     while let Some(hit) = hints.find_at(prose, from) {
         if let Some(block) = doc.block_at(hit.start()) {
-            marked[block] = true;
+            if blocks.contains(&block) {
+                marked[block - blocks.start] = true;
+            }
         }
         from = hit.start() + 1;
     }
@@ -732,13 +854,14 @@ fn words_before(prose: &str, end: usize, max_words: usize) -> Range<usize> {
         .map_or(0, |i| i + 1);
     let mut start = end;
     let mut words = 0;
-    for (i, _) in before[clause_start..]
+    for (i, space) in before[clause_start..]
         .match_indices(char::is_whitespace)
         .collect::<Vec<_>>()
         .into_iter()
         .rev()
     {
-        let at = clause_start + i + 1;
+        // After the space, which may be wider than a byte (U+3000).
+        let at = clause_start + i + space.len();
         if at >= end || before[at..end].trim().is_empty() {
             continue;
         }
@@ -897,7 +1020,11 @@ const NOT_IN_A_COMPOUND: &[&str] = &[
 /// pattern sees one word before the dash, but the term is the compound the draft goes on
 /// using. The one or two words before it join the term when the compound they make is
 /// written again elsewhere in the draft; the one-word definition stays as well.
-fn compound_appositives(doc: &Document, definitions: &mut Vec<Definition>) {
+fn compound_appositives(
+    doc: &Document,
+    definitions: &mut Vec<Definition>,
+    find: impl FnOnce(&[&str]) -> Vec<(Range<usize>, usize)>,
+) {
     // (definition, the compound's range, its key)
     let mut candidates: Vec<(usize, Range<usize>, String)> = Vec::new();
     for (index, d) in definitions.iter().enumerate() {
@@ -939,7 +1066,7 @@ fn compound_appositives(doc: &Document, definitions: &mut Vec<Definition>) {
     }
     let keys: Vec<&str> = candidates.iter().map(|c| c.2.as_str()).collect();
     let mut uses: HashMap<&str, Vec<Range<usize>>> = HashMap::new();
-    for (range, key) in find_uses(doc, &keys) {
+    for (range, key) in find(&keys) {
         uses.entry(keys[key]).or_default().push(range);
     }
     // The longest compound written again wins, per definition. A definition's candidates

@@ -10,10 +10,10 @@ use rayon::prelude::*;
 use super::configs::Configs;
 use super::exit::Exit;
 use super::format::{human::write_summary, OutputFormat};
-use super::inputs::{self, read_text, Input};
+use super::inputs::{self, read_text_within, Input};
 use super::problem::Problem;
 use super::report::{FileReport, Tally};
-use crate::analysis::{analyze, Severity};
+use crate::analysis::{analyze, DocumentKind, Severity};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -66,6 +66,7 @@ impl FailOn {
 
 pub fn run(args: CheckArgs) -> Exit {
     let started = Instant::now();
+    warm_up();
     let cwd = match super::working_dir() {
         Ok(cwd) => cwd,
         Err(exit) => return exit,
@@ -128,6 +129,30 @@ pub fn run(args: CheckArgs) -> Exit {
     }
 }
 
+/// A short draft spends most of its analysis compiling the analysis's regular expressions,
+/// one after another as each is first needed. With a core to spare, one thread compiles
+/// them from the other end while this one reads the inputs and analyses: the rules'
+/// patterns (by analysing [`WARM_UP_DRAFT`], which needs them but defines no terms), then
+/// the definition patterns in reverse order. The analysis finds a pattern ready, or waits
+/// for the thread compiling it; it never compiles one twice. Nothing is joined: the thread
+/// ends with its work or with the process.
+fn warm_up() {
+    if std::thread::available_parallelism().map_or(true, |n| n.get() < 2) {
+        return;
+    }
+    let _ = std::thread::Builder::new()
+        .name("warm-up".into())
+        .spawn(|| {
+            let config = crate::config::Config::default();
+            let _ = analyze(WARM_UP_DRAFT, DocumentKind::Markdown, &config);
+            crate::analysis::terms::warm_up();
+        });
+}
+
+/// Needs the patterns of `relative-date` (a relative date in a sentence that also has a
+/// full date), `vague-attribution` and `broken-cross-reference`, and no definition pattern.
+const WARM_UP_DRAFT: &str = "Officials said on Monday, 2 May 2022, that Section 2 above applies.\n";
+
 fn write_report(format: OutputFormat, files: &[FileReport]) -> io::Result<()> {
     if format == OutputFormat::Human {
         // Colour only on a terminal (and as NO_COLOR / CLICOLOR_FORCE say).
@@ -142,8 +167,17 @@ fn write_report(format: OutputFormat, files: &[FileReport]) -> io::Result<()> {
 }
 
 fn check_one(input: Input) -> Result<FileReport, Problem> {
-    let text = read_text(input.source, &input.path)?;
-    let analysis = analyze(&text, input.kind, &input.config.config);
+    let config = &input.config.config;
+    let text = read_text_within(input.source, &input.path, config.max_file_size())?;
+    // The analysis never panics (ARCHITECTURE.md, guarantee 1); should it ever, the draft is
+    // reported like any other that could not be checked, and the others still are.
+    let analysis =
+        std::panic::catch_unwind(|| analyze(&text, input.kind, config)).map_err(|_| {
+            Problem::input(
+                &input.path,
+                "internal error while analysing this draft (a bug in policy-lsp; please report it)",
+            )
+        })?;
     Ok(FileReport {
         path: input.path,
         analysis,

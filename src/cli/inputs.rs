@@ -14,6 +14,7 @@ use super::configs::{Configs, ProjectConfig};
 use super::paths::display_path;
 use super::problem::Problem;
 use crate::analysis::DocumentKind;
+use crate::config::{ByteSize, DEFAULT_MAX_FILE_SIZE};
 
 /// Extensions of the files a directory walk picks up.
 const DRAFT_EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
@@ -194,17 +195,51 @@ fn open_failure(path: &Path, err: io::Error) -> String {
     }
 }
 
-/// The draft's text, without a byte-order mark. `path` is where a file is read from and
-/// what errors name.
+/// The draft's text, without a byte-order mark, under the default size limit. `path` is
+/// where a file is read from and what errors name.
 pub fn read_text(source: Source, path: &Path) -> Result<String, Problem> {
-    let bytes = match source {
-        Source::File => fs::read(path),
-        Source::Stdin => {
-            let mut bytes = Vec::new();
-            io::stdin().read_to_end(&mut bytes).map(|_| bytes)
+    read_text_within(source, path, DEFAULT_MAX_FILE_SIZE)
+}
+
+/// The draft's text, without a byte-order mark, or why it cannot be checked: unreadable,
+/// larger than `max_size` bytes (`files.max-size`; never read past the limit), or not
+/// UTF-8.
+pub fn read_text_within(source: Source, path: &Path, max_size: u64) -> Result<String, Problem> {
+    let too_large = |size: Option<u64>| {
+        let size = size.map_or_else(String::new, |size| format!("{}, ", ByteSize(size)));
+        Problem::input(
+            path,
+            format!(
+                "too large to check ({size}more than the limit of {}; raise `files.max-size` \
+                 in policy-lsp.toml to check it)",
+                ByteSize(max_size)
+            ),
+        )
+    };
+    let mut reader: Box<dyn Read> = match source {
+        Source::File => {
+            let file = fs::File::open(path).map_err(|err| Problem::input(path, err))?;
+            // A regular file says its size up front: refuse it without reading.
+            if let Ok(meta) = file.metadata() {
+                if meta.is_file() && meta.len() > max_size {
+                    return Err(too_large(Some(meta.len())));
+                }
+            }
+            Box::new(file)
         }
+        Source::Stdin => Box::new(io::stdin().lock()),
+    };
+    // Whatever the metadata said (a pipe, a file still growing), read one byte past the
+    // limit at most.
+    let mut bytes = Vec::new();
+    reader
+        .by_ref()
+        .take(max_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|err| Problem::input(path, err))?;
+    if bytes.len() as u64 > max_size {
+        return Err(too_large(None));
     }
-    .map_err(|err| Problem::input(path, err))?;
     let mut text = String::from_utf8(bytes).map_err(|err| {
         let at = err.utf8_error().valid_up_to();
         Problem::input(

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::configs::Configs;
 use super::exit::Exit;
-use super::inputs::{read_text, Source};
+use super::inputs::{read_text_within, Source};
 use crate::analysis::headings::outline_text;
 use crate::analysis::{Document, DocumentKind};
 
@@ -30,7 +30,7 @@ pub fn run(args: OutlineArgs) -> Exit {
         }
         return Exit::Error;
     };
-    let text = match read_text(Source::File, &args.file) {
+    let text = match read_text_within(Source::File, &args.file, config.config.max_file_size()) {
         Ok(text) => text,
         Err(problem) => {
             eprintln!("error: {problem}");

@@ -28,13 +28,14 @@
 
 use std::collections::HashMap;
 
-use super::{Context, Reporter, Rule};
+use super::{Context, Reporter, Rule, Scope};
 use crate::analysis::terms::DefinitionKind;
 use crate::analysis::Severity;
 
 pub static RULE: Rule = Rule {
     name: "duplicate-definition",
     default_severity: Severity::Warning,
+    scope: Scope::Document,
     source: include_str!("duplicate_definition.rs"),
     check,
 };

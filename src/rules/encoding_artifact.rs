@@ -39,12 +39,13 @@
 
 use std::ops::Range;
 
-use super::{Context, Reporter, Rule};
+use super::{Context, Reporter, Rule, Scope};
 use crate::analysis::{Fix, Severity};
 
 pub static RULE: Rule = Rule {
     name: "encoding-artifact",
     default_severity: Severity::Warning,
+    scope: Scope::Block,
     source: include_str!("encoding_artifact.rs"),
     check,
 };

@@ -46,12 +46,13 @@
 //!
 //! Severity as for every rule: `[rules] figure-without-unit = "hint"`, or `"off"`.
 
-use super::{Context, Reporter, Rule};
+use super::{Context, Reporter, Rule, Scope};
 use crate::analysis::{BlockKind, Severity};
 
 pub static RULE: Rule = Rule {
     name: "figure-without-unit",
     default_severity: Severity::Warning,
+    scope: Scope::Block,
     source: include_str!("figure_without_unit.rs"),
     check,
 };

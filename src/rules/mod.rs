@@ -21,11 +21,46 @@ mod undefined_acronym;
 mod unused_definition;
 mod vague_attribution;
 
+/// How much of the draft a rule reads to judge one place in it.
+#[derive(Clone, Copy)]
+pub enum Scope {
+    /// Only the blocks the finding is in (and their quotations, sentences, figures): run
+    /// on a piece of the draft that no block crosses, it finds exactly what it finds
+    /// there in the whole draft. The incremental analysis re-runs it on changed pieces
+    /// only.
+    Block,
+    /// Anything: other blocks, sections, the term index, line numbers. Runs on the whole
+    /// draft.
+    Document,
+    /// Document-wide, in two passes: `gather` reads a piece of the draft that no block
+    /// crosses and keeps what the judgement needs (offsets relative to the piece); `judge`
+    /// reads the whole draft and what was gathered in each piece, in order, with the
+    /// piece's offset. The incremental analysis gathers from changed pieces only. The
+    /// rule's `check` must be `judge` over one piece, the whole draft ([`check_split`]).
+    Split {
+        gather: fn(&Context) -> Gathered,
+        judge: fn(&Context, &[(usize, &Gathered)], &mut Reporter),
+    },
+}
+
+/// What a [`Scope::Split`] rule gathers from a piece of the draft.
+pub type Gathered = Box<dyn std::any::Any + Send + Sync>;
+
+/// The `check` of a [`Scope::Split`] rule: gather from the whole draft, then judge.
+pub fn check_split(rule: &Rule, cx: &Context, out: &mut Reporter) {
+    if let Scope::Split { gather, judge } = rule.scope {
+        let gathered = gather(cx);
+        judge(cx, &[(0, &gathered)], out);
+    }
+}
+
 /// A lint rule.
 pub struct Rule {
     /// Stable name; never reused for another meaning.
     pub name: &'static str,
     pub default_severity: Severity,
+    /// What the rule reads; decides whether it can run on a piece of the draft.
+    pub scope: Scope,
     /// The rule module's source; its `//!` lines are the documentation.
     source: &'static str,
     check: fn(&Context, &mut Reporter),
@@ -115,9 +150,86 @@ impl Reporter<'_> {
 
 /// Runs every rule the configuration leaves on.
 pub fn run_all(doc: &Document, config: &Config) -> Vec<Diagnostic> {
+    run(doc, config, |_| true)
+}
+
+impl Scope {
+    pub fn is_block(&self) -> bool {
+        matches!(self, Scope::Block)
+    }
+
+    pub fn is_document(&self) -> bool {
+        matches!(self, Scope::Document)
+    }
+}
+
+/// Runs the rules whose scope `wanted` accepts and the configuration leaves on.
+pub fn run_scope(doc: &Document, config: &Config, wanted: fn(&Scope) -> bool) -> Vec<Diagnostic> {
+    run(doc, config, |rule| wanted(&rule.scope))
+}
+
+/// The rules the configuration leaves on, with their configured severity.
+fn enabled(config: &Config) -> impl Iterator<Item = (&'static Rule, Severity)> + '_ {
+    RULES.iter().filter_map(
+        |rule| match config.level(rule.name, rule.default_severity) {
+            RuleLevel::On(severity) => Some((*rule, severity)),
+            RuleLevel::Off => None,
+        },
+    )
+}
+
+/// For each [`Scope::Split`] rule the configuration leaves on (by index in [`RULES`]),
+/// what it gathers from `doc`, a piece of a draft.
+pub fn gather_split(doc: &Document, config: &Config) -> Vec<(usize, Gathered)> {
+    let context = Context { doc, config };
+    enabled(config)
+        .filter_map(|(rule, _)| match rule.scope {
+            Scope::Split { gather, .. } => {
+                let index = RULES.iter().position(|r| std::ptr::eq(*r, rule))?;
+                Some((index, gather(&context)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Runs the [`Scope::Split`] rules' judgements on `doc`, the whole draft: `pieces` are,
+/// in order, each piece's offset and what [`gather_split`] found there.
+pub fn judge_split(
+    doc: &Document,
+    config: &Config,
+    pieces: &[(usize, &[(usize, Gathered)])],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let context = Context { doc, config };
-    for rule in RULES {
+    for (rule, severity) in enabled(config) {
+        let Scope::Split { judge, .. } = rule.scope else {
+            continue;
+        };
+        let Some(index) = RULES.iter().position(|r| std::ptr::eq(*r, rule)) else {
+            continue;
+        };
+        let mine: Vec<(usize, &Gathered)> = pieces
+            .iter()
+            .filter_map(|(offset, gathered)| {
+                let (_, g) = gathered.iter().find(|(i, _)| *i == index)?;
+                Some((*offset, g))
+            })
+            .collect();
+        let mut reporter = Reporter {
+            rule: rule.name,
+            severity,
+            out: &mut out,
+        };
+        judge(&context, &mine, &mut reporter);
+    }
+    out
+}
+
+fn run(doc: &Document, config: &Config, wanted: impl Fn(&Rule) -> bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let context = Context { doc, config };
+    for rule in RULES.iter().filter(|r| wanted(r)) {
         if let RuleLevel::On(severity) = config.level(rule.name, rule.default_severity) {
             let mut reporter = Reporter {
                 rule: rule.name,

@@ -47,7 +47,7 @@
 
 use std::collections::HashMap;
 
-use super::{Context, Reporter, Rule};
+use super::{Context, Reporter, Rule, Scope};
 use crate::analysis::headings::{Keyword, KoreanUnit, Numbering, NumberingScheme};
 use crate::analysis::numerals::to_roman;
 use crate::analysis::{Document, Severity};
@@ -55,6 +55,7 @@ use crate::analysis::{Document, Severity};
 pub static RULE: Rule = Rule {
     name: "section-numbering",
     default_severity: Severity::Warning,
+    scope: Scope::Document,
     source: include_str!("section_numbering.rs"),
     check,
 };

@@ -52,7 +52,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::{Context, Reporter, Rule};
+use super::{Context, Reporter, Rule, Scope};
 use crate::analysis::quotations::{
     source_line, Quotation, QuotationForm, QuotationKind, SpeechVerbs, VerbForm,
 };
@@ -61,6 +61,7 @@ use crate::analysis::{Document, Severity};
 pub static RULE: Rule = Rule {
     name: "unattributed-quote",
     default_severity: Severity::Warning,
+    scope: Scope::Document,
     source: include_str!("unattributed_quote.rs"),
     check,
 };

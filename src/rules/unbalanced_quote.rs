@@ -29,13 +29,14 @@
 //! ## Options
 //! None besides the rule's level (`[rules] unbalanced-quote = "off"`, …).
 
-use super::{Context, Reporter, Rule};
+use super::{Context, Reporter, Rule, Scope};
 use crate::analysis::quotations::MarkSide;
 use crate::analysis::Severity;
 
 pub static RULE: Rule = Rule {
     name: "unbalanced-quote",
     default_severity: Severity::Warning,
+    scope: Scope::Block,
     source: include_str!("unbalanced_quote.rs"),
     check,
 };

@@ -39,7 +39,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Context, Reporter, Rule};
+use super::{Context, Reporter, Rule, Scope};
 use crate::analysis::terms::term_key;
 use crate::analysis::Severity;
 use crate::glossary;
@@ -47,6 +47,7 @@ use crate::glossary;
 pub static RULE: Rule = Rule {
     name: "undefined-acronym",
     default_severity: Severity::Information,
+    scope: Scope::Document,
     source: include_str!("undefined_acronym.rs"),
     check,
 };

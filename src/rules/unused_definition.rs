@@ -27,13 +27,14 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::{Context, Reporter, Rule};
+use super::{Context, Reporter, Rule, Scope};
 use crate::analysis::terms::{term_key, Definition, DefinitionKind};
 use crate::analysis::Severity;
 
 pub static RULE: Rule = Rule {
     name: "unused-definition",
     default_severity: Severity::Hint,
+    scope: Scope::Document,
     source: include_str!("unused_definition.rs"),
     check,
 };

@@ -31,12 +31,13 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Context, Reporter, Rule};
+use super::{Context, Reporter, Rule, Scope};
 use crate::analysis::Severity;
 
 pub static RULE: Rule = Rule {
     name: "vague-attribution",
     default_severity: Severity::Information,
+    scope: Scope::Block,
     source: include_str!("vague_attribution.rs"),
     check,
 };

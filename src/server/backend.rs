@@ -191,10 +191,22 @@ impl LanguageServer for Backend {
         let instance = self.shared.next_id();
         let doc = TextDocument::new(&item.text, item.version, kind);
         let mut state = self.shared.lock();
-        state
+        let reopened = state
             .docs
-            .insert(item.uri.clone(), OpenDocument::new(doc, instance));
+            .insert(item.uri.clone(), OpenDocument::new(doc, instance))
+            .is_some();
         self.shared.schedule(&mut state, &item.uri);
+        drop(state);
+        if reopened {
+            // The protocol forbids it; the newer text wins, as after a close and an open.
+            self.log(
+                MessageType::WARNING,
+                format!(
+                    "{} was opened again without a close; taking the new text",
+                    item.uri.as_str()
+                ),
+            );
+        }
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {

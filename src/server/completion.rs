@@ -1,5 +1,6 @@
 //! `textDocument/completion`: the terms the draft defines and the glossaries' terms, once
-//! two letters are typed, each with its definition as documentation.
+//! two letters are typed, each with its definition as documentation (Markdown when the
+//! client lists it first in `completionItem.documentationFormat`, else plain text).
 //!
 //! What is typed is the word before the cursor, or that word with up to
 //! [`MAX_WORDS`]` - 1` words before it, so `national str` completes to
@@ -10,10 +11,10 @@ use std::ops::Range;
 
 use tower_lsp_server::ls_types::{
     self as lsp, CompletionItem, CompletionItemKind, CompletionList, CompletionResponse,
-    CompletionTextEdit, Documentation, MarkupContent, MarkupKind, TextEdit,
+    CompletionTextEdit, Documentation, MarkupContent, TextEdit,
 };
 
-use super::hover::escape;
+use super::hover::Markup;
 use super::query::Query;
 use crate::analysis::terms::{term_key, DefinitionKind};
 use crate::analysis::Document;
@@ -29,7 +30,10 @@ const MOST_ITEMS: usize = 200;
 /// A term that can be offered, with where it comes from.
 struct Candidate<'a> {
     term: &'a str,
+    /// The definition, whitespace collapsed, as plain text.
     definition: String,
+    /// For an acronym's long form: the acronym (the definition is then empty).
+    abbreviation: Option<&'a str>,
     detail: String,
     kind: CompletionItemKind,
 }
@@ -44,7 +48,8 @@ pub(crate) fn completion(query: &Query, position: lsp::Position) -> Option<Compl
             items: Vec::new(),
         }));
     };
-    let items = items(doc, &query.config, &typed, offset)
+    let markup = Markup::preferred(query.session.completion_markdown);
+    let items = items(doc, &query.config, &typed, offset, markup)
         .into_iter()
         .filter_map(|(range, item)| {
             let range = query.range(range)?;
@@ -108,6 +113,7 @@ fn items(
     config: &Config,
     starts: &[usize],
     offset: usize,
+    markup: Markup,
 ) -> Vec<(Range<usize>, CompletionItem)> {
     let typed: Vec<(usize, String)> = starts
         .iter()
@@ -134,14 +140,12 @@ fn items(
         };
         let written = &doc.text[*start..offset];
         let insert = match_case(written, candidate.term);
+        let documentation = documentation(&candidate, markup);
         let item = CompletionItem {
             label: candidate.term.to_owned(),
             kind: Some(candidate.kind),
             detail: Some(candidate.detail),
-            documentation: Some(Documentation::MarkupContent(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value: format!("**{}** — {}", escape(candidate.term), candidate.definition),
-            })),
+            documentation: Some(Documentation::MarkupContent(documentation)),
             sort_text: Some(format!("{rank:05}")),
             filter_text: Some(insert.clone()),
             insert_text: Some(insert),
@@ -153,6 +157,19 @@ fn items(
         }
     }
     out
+}
+
+/// `**term** — definition`, or `**long form** — abbreviated **ACRONYM**`; the same without
+/// the asterisks in plain text.
+fn documentation(candidate: &Candidate<'_>, markup: Markup) -> MarkupContent {
+    let about = match candidate.abbreviation {
+        Some(short) => format!("abbreviated {}", markup.strong(short)),
+        None => markup.text(&candidate.definition),
+    };
+    MarkupContent {
+        kind: markup.kind(),
+        value: format!("{} — {about}", markup.strong(candidate.term)),
+    }
 }
 
 /// `term` as it should be inserted over `written`: capitalised when the user started with
@@ -171,7 +188,7 @@ fn match_case(written: &str, term: &str) -> String {
 /// Every term on offer, in source order: the draft's, the workspace glossary's, the
 /// built-in glossary's.
 fn candidates<'a>(doc: &'a Document, config: &'a Config) -> impl Iterator<Item = Candidate<'a>> {
-    let collapse = |text: &str| escape(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+    let collapse = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
     let draft = doc.terms.definitions.iter().flat_map(move |d| {
         let detail = format!(
             "this draft, line {}",
@@ -181,13 +198,15 @@ fn candidates<'a>(doc: &'a Document, config: &'a Config) -> impl Iterator<Item =
         let term = Candidate {
             term: &d.term,
             definition: collapse(defined),
+            abbreviation: None,
             detail: detail.clone(),
             kind: CompletionItemKind::VARIABLE,
         };
         // An acronym's long form is worth offering too: `Ha` → `Harbour Safety Board`.
         let long_form = (d.kind == DefinitionKind::Expansion).then(|| Candidate {
             term: defined.trim(),
-            definition: format!("abbreviated **{}**", escape(&d.term)),
+            definition: String::new(),
+            abbreviation: Some(&d.term),
             detail,
             kind: CompletionItemKind::VARIABLE,
         });
@@ -199,12 +218,14 @@ fn candidates<'a>(doc: &'a Document, config: &'a Config) -> impl Iterator<Item =
         .map(move |(term, definition)| Candidate {
             term,
             definition: collapse(definition),
+            abbreviation: None,
             detail: "workspace glossary: policy-lsp.toml".to_owned(),
             kind: CompletionItemKind::TEXT,
         });
     let files = config.glossary_file_terms.iter().map(move |e| Candidate {
         term: &e.term,
         definition: collapse(&e.definition),
+        abbreviation: None,
         detail: format!("workspace glossary: {}", e.origin),
         kind: CompletionItemKind::TEXT,
     });
@@ -214,6 +235,7 @@ fn candidates<'a>(doc: &'a Document, config: &'a Config) -> impl Iterator<Item =
             .map(move |term| Candidate {
                 term,
                 definition: collapse(&entry.definition),
+                abbreviation: None,
                 detail: format!("built-in glossary: {}", entry.source),
                 kind: CompletionItemKind::TEXT,
             })
@@ -271,6 +293,39 @@ mod tests {
             };
             assert!(doc.value.contains("Harbour Safety Board"), "{}", doc.value);
         }
+    }
+
+    #[test]
+    fn documentation_in_the_format_the_client_prefers() {
+        let text =
+            "The Harbour Safety Board (HSB) met; \"Port_levy\" means a *charge* on ships.\nHa\nPor";
+        let analysis = analyze(text, DocumentKind::PlainText, &Config::default());
+        let uri: lsp::Uri = "file:///d.txt".parse().unwrap();
+        let mut query = Query::new(uri, analysis, Config::default(), Encoding::Utf16);
+        let docs = |query: &Query, line: u32, character: u32| {
+            let Some(CompletionResponse::List(list)) = completion(query, P::new(line, character))
+            else {
+                panic!("a list")
+            };
+            let Some(Documentation::MarkupContent(doc)) = &list.items[0].documentation else {
+                panic!("documentation")
+            };
+            doc.clone()
+        };
+        let plain = docs(&query, 1, 2);
+        assert_eq!(plain.kind, lsp::MarkupKind::PlainText);
+        assert_eq!(plain.value, "Harbour Safety Board — abbreviated HSB");
+        let plain = docs(&query, 2, 3);
+        assert_eq!(plain.value, "Port_levy — a *charge* on ships");
+        query.session.completion_markdown = true;
+        let markdown = docs(&query, 1, 2);
+        assert_eq!(markdown.kind, lsp::MarkupKind::Markdown);
+        assert_eq!(
+            markdown.value,
+            "**Harbour Safety Board** — abbreviated **HSB**"
+        );
+        let markdown = docs(&query, 2, 3);
+        assert_eq!(markdown.value, "**Port\\_levy** — a \\*charge\\* on ships");
     }
 
     #[test]

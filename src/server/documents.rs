@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 
 use super::encoding;
 use super::scheduler::Analyzed;
-use crate::analysis::{DocumentKind, Encoding};
+use crate::analysis::{AnalysisCache, DocumentKind, Encoding};
 
 /// A document's text and version as the client last described them.
 #[derive(Clone, Debug)]
@@ -79,6 +79,10 @@ pub(crate) struct OpenDocument {
     /// Signalled whenever `analyzed` changes; dropped (which wakes every waiter) when the
     /// document closes.
     pub changed: watch::Sender<()>,
+    /// What the last analysis kept for the next one (chunks of the text read so far), so
+    /// that an edit costs what it changes. Lent to the worker while it analyses, so `None`
+    /// meanwhile.
+    pub cache: Option<AnalysisCache>,
 }
 
 impl OpenDocument {
@@ -89,6 +93,7 @@ impl OpenDocument {
             analyzed: None,
             worker: false,
             changed: watch::Sender::new(()),
+            cache: Some(AnalysisCache::new()),
         }
     }
 }

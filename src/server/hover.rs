@@ -2,6 +2,10 @@
 //! in brackets in another currency, the implied rate); over a term, its definitions from
 //! every source in order — the draft's own, the workspace glossary, the built-in glossary
 //! (RULES.md §3, §4). Diagnostics get nothing extra: editors show them already.
+//!
+//! Markdown for clients that list it first in `textDocument.hover.contentFormat`, plain
+//! text (the same words, no markup) for the others: Eglot without markdown-mode, for one,
+//! would show the asterisks.
 
 use std::ops::Range;
 
@@ -21,27 +25,88 @@ const MOST_DRAFT_DEFINITIONS: usize = 3;
 /// The longest definition a hover shows, in characters; longer ones end in `…`.
 const LONGEST_DEFINITION: usize = 600;
 
+/// How a hover is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Markup {
+    Markdown,
+    PlainText,
+}
+
+impl Markup {
+    /// Markdown if the client prefers it (lists it first), else plain text.
+    pub(crate) fn preferred(markdown: bool) -> Self {
+        if markdown {
+            Markup::Markdown
+        } else {
+            Markup::PlainText
+        }
+    }
+
+    pub(crate) fn kind(self) -> MarkupKind {
+        match self {
+            Markup::Markdown => MarkupKind::Markdown,
+            Markup::PlainText => MarkupKind::PlainText,
+        }
+    }
+
+    /// Words as they read: escaped for Markdown, as they are in plain text.
+    pub(crate) fn text(self, text: &str) -> String {
+        match self {
+            Markup::Markdown => escape(text),
+            Markup::PlainText => text.to_owned(),
+        }
+    }
+
+    /// What the hover is about: bold in Markdown.
+    pub(crate) fn strong(self, text: &str) -> String {
+        match self {
+            Markup::Markdown => format!("**{}**", escape(text)),
+            Markup::PlainText => text.to_owned(),
+        }
+    }
+
+    /// A remark (where a definition comes from, a count): italic in Markdown.
+    fn aside(self, text: &str) -> String {
+        match self {
+            Markup::Markdown => format!("*{}*", escape(text)),
+            Markup::PlainText => text.to_owned(),
+        }
+    }
+}
+
 pub(crate) fn hover(query: &Query, position: lsp::Position) -> Option<Hover> {
     let offset = query.offset(position)?;
     let doc = query.document()?;
-    let (range, markdown) = hover_text(doc, &query.config, offset)?;
+    let markup = Markup::preferred(query.session.hover_markdown);
+    let (range, value) = hover_text_in(doc, &query.config, offset, markup)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
-            kind: MarkupKind::Markdown,
-            value: markdown,
+            kind: markup.kind(),
+            value,
         }),
         range: query.range(range),
     })
 }
 
 /// What a hover at byte `offset` shows, as Markdown, and the range it is about.
+#[cfg(test)]
 pub(crate) fn hover_text(
     doc: &Document,
     config: &Config,
     offset: usize,
 ) -> Option<(Range<usize>, String)> {
+    hover_text_in(doc, config, offset, Markup::Markdown)
+}
+
+/// What a hover at byte `offset` shows, written in `markup`, and the range it is about.
+pub(crate) fn hover_text_in(
+    doc: &Document,
+    config: &Config,
+    offset: usize,
+    markup: Markup,
+) -> Option<(Range<usize>, String)> {
     if let Some(index) = figure_at(doc, offset) {
-        return Some(figure_hover(doc, index));
+        return Some(figure_hover(doc, index, markup));
     }
     let found = term_at(doc, config, offset)?;
     let mut entries: Vec<String> = Vec::new();
@@ -54,13 +119,13 @@ pub(crate) fn hover_text(
                 continue;
             }
         } else if hidden > 0 {
-            entries.push(format!("*… and {hidden} more in this draft*"));
+            entries.push(markup.aside(&format!("… and {hidden} more in this draft")));
             hidden = 0;
         }
-        entries.push(definition_entry(doc, source));
+        entries.push(definition_entry(doc, source, markup));
     }
     if hidden > 0 {
-        entries.push(format!("*… and {hidden} more in this draft*"));
+        entries.push(markup.aside(&format!("… and {hidden} more in this draft")));
     }
     Some((found.range, entries.join("\n\n")))
 }
@@ -102,10 +167,14 @@ fn hover_range(doc: &Document, figure: &Figure) -> Range<usize> {
     range
 }
 
-fn figure_hover(doc: &Document, index: usize) -> (Range<usize>, String) {
+fn figure_hover(doc: &Document, index: usize, markup: Markup) -> (Range<usize>, String) {
     let figure = &doc.figures[index];
     let written = collapse(&doc.text[hover_range(doc, figure)]);
-    let mut out = format!("**{}** = {}", escape(&written), with_unit(doc, figure));
+    let mut out = format!(
+        "{} = {}",
+        markup.strong(&written),
+        with_unit(doc, figure, markup)
+    );
     // The restated pair: this figure restates an earlier one, or a later one restates it.
     let pair = match figure.restates {
         Some(earlier) => Some((earlier, index)),
@@ -116,7 +185,7 @@ fn figure_hover(doc: &Document, index: usize) -> (Range<usize>, String) {
             .map(|_| (index, index + 1)),
     };
     if let Some((from, to)) = pair {
-        if let Some(rate) = rate(&doc.figures[from], &doc.figures[to], doc) {
+        if let Some(rate) = rate(&doc.figures[from], &doc.figures[to], doc, markup) {
             out.push_str("\n\n");
             out.push_str(&rate);
         }
@@ -125,30 +194,28 @@ fn figure_hover(doc: &Document, index: usize) -> (Range<usize>, String) {
 }
 
 /// The normalised value with its unit: `8.9 × 10^14 KRW`, `6.5%`, `300 researchers`.
-fn with_unit(doc: &Document, figure: &Figure) -> String {
+fn with_unit(doc: &Document, figure: &Figure, markup: Markup) -> String {
     let value = normalised(figure.value);
     let Some(unit) = &figure.unit else {
-        return format!("{value} *(no unit)*");
+        return format!("{value} {}", markup.aside("(no unit)"));
     };
     let written = collapse(doc.text.get(unit.range.clone()).unwrap_or_default());
     match unit.kind {
         UnitKind::Currency => match currency_code(&written) {
             Some(code) => format!("{value} {code}"),
-            None => format!("{value} {}", escape(&written)),
+            None => format!("{value} {}", markup.text(&written)),
         },
         UnitKind::Percentage if written == "%" => format!("{value}%"),
-        UnitKind::ColumnHeader => {
-            format!(
-                "{value} *(unit from the column header: {})*",
-                escape(&written)
-            )
-        }
-        _ => format!("{value} {}", escape(&written)),
+        UnitKind::ColumnHeader => format!(
+            "{value} {}",
+            markup.aside(&format!("(unit from the column header: {written})"))
+        ),
+        _ => format!("{value} {}", markup.text(&written)),
     }
 }
 
 /// `1 USD ≈ 1,299 KRW` for `$685 billion (approximately 890 trillion KRW)`.
-fn rate(from: &Figure, to: &Figure, doc: &Document) -> Option<String> {
+fn rate(from: &Figure, to: &Figure, doc: &Document, markup: Markup) -> Option<String> {
     let code = |f: &Figure| {
         let unit = f.unit.as_ref()?;
         let written = collapse(doc.text.get(unit.range.clone())?);
@@ -167,8 +234,8 @@ fn rate(from: &Figure, to: &Figure, doc: &Document) -> Option<String> {
     };
     Some(format!(
         "Implied rate: 1 {} ≈ {rate} {}",
-        escape(&a),
-        escape(&b)
+        markup.text(&a),
+        markup.text(&b)
     ))
 }
 
@@ -236,8 +303,9 @@ fn trim_decimals(text: String) -> String {
     }
 }
 
-/// One source's definition: `**cluster** — concentrated bodies … *(this draft, line 4)*`.
-fn definition_entry(doc: &Document, source: &DefinitionSource<'_>) -> String {
+/// One source's definition: `**cluster** — concentrated bodies … *(this draft, line 4)*`
+/// in Markdown, the same without the asterisks in plain text.
+fn definition_entry(doc: &Document, source: &DefinitionSource<'_>, markup: Markup) -> String {
     match source {
         DefinitionSource::Draft(d) => {
             let line = doc.lines.line_of(d.term_range.start) + 1;
@@ -247,9 +315,10 @@ fn definition_entry(doc: &Document, source: &DefinitionSource<'_>) -> String {
                 "this draft"
             };
             format!(
-                "**{}** — {} *({what}, line {line})*",
-                escape(&collapse(&d.term)),
-                escape(&shorten(&collapse(doc.prose(d.definition_range.clone())))),
+                "{} — {} {}",
+                markup.strong(&collapse(&d.term)),
+                markup.text(&shorten(&collapse(doc.prose(d.definition_range.clone())))),
+                markup.aside(&format!("({what}, line {line})")),
             )
         }
         DefinitionSource::Workspace {
@@ -263,23 +332,23 @@ fn definition_entry(doc: &Document, source: &DefinitionSource<'_>) -> String {
                 None => (*origin).to_owned(),
             };
             format!(
-                "**{}** — {} *(workspace glossary: {})*",
-                escape(&collapse(term)),
-                escape(&shorten(&collapse(definition))),
-                escape(&place),
+                "{} — {} {}",
+                markup.strong(&collapse(term)),
+                markup.text(&shorten(&collapse(definition))),
+                markup.aside(&format!("(workspace glossary: {place})")),
             )
         }
         DefinitionSource::Builtin(entry) => {
             let expansion = entry
                 .expansion
                 .as_deref()
-                .map(|e| format!(" ({})", escape(e)))
+                .map(|e| format!(" ({})", markup.text(e)))
                 .unwrap_or_default();
             format!(
-                "**{}**{expansion} — {} *(built-in glossary: {})*",
-                escape(&entry.term),
-                escape(&shorten(&collapse(&entry.definition))),
-                escape(&entry.source),
+                "{}{expansion} — {} {}",
+                markup.strong(&entry.term),
+                markup.text(&shorten(&collapse(&entry.definition))),
+                markup.aside(&format!("(built-in glossary: {})", entry.source)),
             )
         }
     }
@@ -403,6 +472,50 @@ mod tests {
         let (_, md) = at(&text, &config, "HB agreed").unwrap();
         assert_eq!(md.matches("Harbour Board").count(), 3, "{md}");
         assert!(md.ends_with("*… and 3 more in this draft*"), "{md}");
+    }
+
+    #[test]
+    fn plain_text_says_the_same_without_markup() {
+        let mut config = Config::default();
+        config
+            .glossary
+            .insert("cluster".into(), "Team *wording* [x]_y_.".into());
+        let text = "The plan funds clusters—concentrated bodies of firms—across regions.\nEach cluster's board reports on 5 items_x and $685 billion (approximately 890 trillion KRW).\n";
+        let doc = Document::parse(text, DocumentKind::PlainText, &config);
+        let plain = |needle: &str| {
+            let offset = text.find(needle).unwrap();
+            hover_text_in(&doc, &config, offset, Markup::PlainText)
+                .unwrap()
+                .1
+        };
+        let entries: Vec<String> = plain("cluster's")
+            .split("\n\n")
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            entries[..2],
+            [
+                "clusters — concentrated bodies of firms (this draft, line 1)",
+                "cluster — Team *wording* [x]_y_. (workspace glossary: policy-lsp.toml)",
+            ]
+        );
+        assert!(entries[2].starts_with("cluster — ") && entries[2].ends_with(')'));
+        assert!(
+            !entries[2].contains('\\') && !entries[2].contains("**"),
+            "{}",
+            entries[2]
+        );
+        assert_eq!(
+            plain("890"),
+            "890 trillion KRW = 8.9 × 10^14 KRW\n\nImplied rate: 1 USD ≈ 1,299 KRW"
+        );
+        // Markdown escapes and emphasises what plain text leaves alone.
+        let offset = text.find("cluster's").unwrap();
+        let md = hover_text(&doc, &config, offset).unwrap().1;
+        assert!(
+            md.contains("**cluster** — Team \\*wording\\* \\[x\\]\\_y\\_."),
+            "{md}"
+        );
     }
 
     #[test]

@@ -20,6 +20,8 @@
 //!   client settings.
 //! - [`settings`]: client settings (`initializationOptions`, `didChangeConfiguration`).
 //! - [`configure`]: configuration changes at run time, file watchers.
+//! - [`transport`]: the framing in front of tower-lsp-server: a malformed message gets its
+//!   JSON-RPC error and the session goes on.
 
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
@@ -33,6 +35,8 @@ mod completion;
 mod configure;
 mod documents;
 mod encoding;
+#[doc(hidden)]
+pub mod fuzzing;
 mod hover;
 mod navigation;
 mod outbox;
@@ -43,6 +47,7 @@ mod settings;
 mod state;
 mod symbols;
 mod to_proto;
+mod transport;
 mod uri;
 mod workspace;
 
@@ -82,7 +87,12 @@ where
         .custom_method("policyLsp/documentText", Backend::document_text)
         .finish();
     let shared = service.inner().shared.clone();
-    Server::new(input, output, socket).serve(service).await;
+    // Behind our own framing: tower-lsp-server stops reading at the first message it
+    // cannot decode (see `transport`).
+    transport::serve(input, output, |input, output| {
+        Server::new(input, output, socket).serve(service)
+    })
+    .await;
     if shared.shutdown.load(Ordering::SeqCst) {
         ExitCode::SUCCESS
     } else {

@@ -67,7 +67,7 @@ impl Outbox {
 
 /// Writes one log line to stderr, ignoring failure: `eprintln!` would panic if the client
 /// closed our stderr.
-fn to_stderr(kind: MessageType, text: &str) {
+pub(crate) fn to_stderr(kind: MessageType, text: &str) {
     use std::io::Write;
     let _ = writeln!(
         std::io::stderr().lock(),

@@ -13,8 +13,8 @@ use tower_lsp_server::ls_types::{self as lsp, MessageType, Uri};
 use super::outbox::Outgoing;
 use super::state::{Shared, State};
 use super::{to_proto, uri};
-use crate::analysis::{analyze, Analysis, DocumentKind, Encoding};
-use crate::config::Config;
+use crate::analysis::{Analysis, AnalysisCache, DocumentKind, Encoding};
+use crate::config::{ByteSize, Config};
 
 /// An analysis of one version of a document under one configuration.
 pub(crate) struct Analyzed {
@@ -34,6 +34,8 @@ struct Snapshot {
     kind: DocumentKind,
     config: Arc<Config>,
     epoch: u64,
+    /// The document's analysis cache, lent to the worker and handed back with the result.
+    cache: AnalysisCache,
 }
 
 impl Shared {
@@ -69,8 +71,8 @@ impl Shared {
             let result_id = self.next_id().to_string();
             let (version, epoch) = (snapshot.version, snapshot.epoch);
             let job = tokio::task::spawn_blocking(move || run(snapshot, encoding, result_id));
-            let analyzed = match job.await {
-                Ok(analyzed) => analyzed,
+            let (analyzed, cache) = match job.await {
+                Ok((analyzed, cache)) => (analyzed, cache),
                 Err(error) => {
                     self.outbox.log(
                         MessageType::ERROR,
@@ -79,16 +81,18 @@ impl Shared {
                             uri.as_str()
                         ),
                     );
-                    Analyzed {
+                    let failed = Analyzed {
                         version,
                         epoch,
                         result_id: self.next_id().to_string(),
                         analysis: None,
                         diagnostics: Vec::new(),
-                    }
+                    };
+                    // The cache went down with the analysis: start afresh.
+                    (failed, AnalysisCache::new())
                 }
             };
-            if self.finish(&uri, instance, analyzed) {
+            if self.finish(&uri, instance, analyzed, cache) {
                 return;
             }
         }
@@ -110,23 +114,61 @@ impl Shared {
             open.worker = false;
             return None;
         }
+        let (size, limit) = (open.doc.rope.len_bytes() as u64, config.max_file_size());
+        if size > limit {
+            // Guarantee 4: declined, not analysed. Its result is "no findings", kept like
+            // any other; the user is told once (not at every keystroke), the log every time.
+            let told = open.analyzed.as_ref().is_some_and(|a| a.analysis.is_none());
+            let message = format!(
+                "{} is too large to analyse ({}, more than the limit of {}); it gets no \
+                 findings. Raise `files.max-size` in policy-lsp.toml to analyse it.",
+                uri.as_str(),
+                ByteSize(size),
+                ByteSize(limit)
+            );
+            if told {
+                self.outbox.log(MessageType::WARNING, message);
+            } else {
+                self.outbox.show(MessageType::WARNING, message);
+            }
+            if !self.session().pull {
+                self.outbox.send(Outgoing::Diagnostics {
+                    uri: uri.clone(),
+                    diagnostics: Vec::new(),
+                    version: Some(open.doc.version),
+                });
+            }
+            open.analyzed = Some(Arc::new(Analyzed {
+                version: open.doc.version,
+                epoch,
+                result_id: self.next_id().to_string(),
+                analysis: None,
+                diagnostics: Vec::new(),
+            }));
+            open.worker = false;
+            open.changed.send_replace(());
+            return None;
+        }
         Some(Snapshot {
             text: open.doc.text(),
             version: open.doc.version,
             kind: open.doc.kind,
             config,
             epoch,
+            cache: open.cache.take().unwrap_or_default(),
         })
     }
 
     /// Keeps `analyzed` if it is still current and publishes it (push mode), under the
-    /// lock, so nothing newer can slip in between. Returns whether the worker is done.
-    fn finish(&self, uri: &Uri, instance: u64, analyzed: Analyzed) -> bool {
+    /// lock, so nothing newer can slip in between; gives the document its cache back.
+    /// Returns whether the worker is done.
+    fn finish(&self, uri: &Uri, instance: u64, analyzed: Analyzed, cache: AnalysisCache) -> bool {
         let mut state = self.lock();
         let epoch = state.epoch;
         let Some(open) = state.docs.get_mut(uri).filter(|o| o.instance == instance) else {
             return true;
         };
+        open.cache = Some(cache);
         if analyzed.version != open.doc.version || analyzed.epoch != epoch {
             return false;
         }
@@ -167,15 +209,25 @@ impl Shared {
     }
 }
 
-/// The analysis itself, on the blocking pool.
-fn run(snapshot: Snapshot, encoding: Encoding, result_id: String) -> Analyzed {
-    let analysis = analyze(&snapshot.text, snapshot.kind, &snapshot.config);
+/// The analysis itself, on the blocking pool: [`AnalysisCache::reanalyze`], which equals
+/// `analyze` and costs what the edit changed.
+fn run(snapshot: Snapshot, encoding: Encoding, result_id: String) -> (Analyzed, AnalysisCache) {
+    let Snapshot {
+        text,
+        version,
+        kind,
+        config,
+        epoch,
+        mut cache,
+    } = snapshot;
+    let analysis = cache.reanalyze(&text, kind, &config);
     let diagnostics = to_proto::diagnostics(&analysis, encoding);
-    Analyzed {
-        version: snapshot.version,
-        epoch: snapshot.epoch,
+    let analyzed = Analyzed {
+        version,
+        epoch,
         result_id,
         analysis: Some(analysis),
         diagnostics,
-    }
+    };
+    (analyzed, cache)
 }

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use tower_lsp_server::ls_types::{
-    ClientCapabilities, InitializeParams, MessageType, ResourceOperationKind, Uri,
+    ClientCapabilities, InitializeParams, MarkupKind, MessageType, ResourceOperationKind, Uri,
 };
 
 use super::documents::OpenDocument;
@@ -22,7 +22,12 @@ use crate::analysis::Encoding;
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Session {
     pub encoding: Encoding,
-    /// The client pulls diagnostics (`textDocument/diagnostic`); else they are pushed.
+    /// The client pulls diagnostics (`textDocument/diagnostic`) and can be asked to pull
+    /// again (`workspace/diagnostic/refresh`); else they are pushed. A client that pulls
+    /// but cannot be asked to refresh (Neovim 0.10, 0.11, 0.12-dev) would keep stale
+    /// findings after a configuration change, and mixing push and pull shows each finding
+    /// twice (neovim #29927) or makes one set erase the other (neovim #37936): such
+    /// clients get push.
     pub pull: bool,
     /// The client accepts `workspace/diagnostic/refresh`.
     pub refresh: bool,
@@ -35,6 +40,12 @@ pub(crate) struct Session {
     pub hierarchical_symbols: bool,
     pub edit_style: EditStyle,
     pub folding_limit: Option<usize>,
+    /// The client lists Markdown first in `textDocument.hover.contentFormat`; else hovers
+    /// are plain text.
+    pub hover_markdown: bool,
+    /// The same for completion items' documentation
+    /// (`textDocument.completion.completionItem.documentationFormat`).
+    pub completion_markdown: bool,
 }
 
 impl Session {
@@ -42,13 +53,14 @@ impl Session {
         let general = capabilities.general.as_ref();
         let text = capabilities.text_document.as_ref();
         let workspace = capabilities.workspace.as_ref();
+        let refresh = workspace
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
         Session {
             encoding: encoding::negotiate(general.and_then(|g| g.position_encodings.as_deref())),
-            pull: text.is_some_and(|t| t.diagnostic.is_some()),
-            refresh: workspace
-                .and_then(|w| w.diagnostics.as_ref())
-                .and_then(|d| d.refresh_support)
-                .unwrap_or(false),
+            pull: refresh && text.is_some_and(|t| t.diagnostic.is_some()),
+            refresh,
             watch: workspace
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|w| w.dynamic_registration)
@@ -72,6 +84,17 @@ impl Session {
                 .and_then(|t| t.folding_range.as_ref())
                 .and_then(|f| f.range_limit)
                 .map(|l| l as usize),
+            hover_markdown: text
+                .and_then(|t| t.hover.as_ref())
+                .and_then(|h| h.content_format.as_ref())
+                .and_then(|formats| formats.first())
+                .is_some_and(|first| *first == MarkupKind::Markdown),
+            completion_markdown: text
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.documentation_format.as_ref())
+                .and_then(|formats| formats.first())
+                .is_some_and(|first| *first == MarkupKind::Markdown),
         }
     }
 }

@@ -66,22 +66,43 @@ pub(crate) fn diagnostics(analysis: &Analysis, encoding: Encoding) -> Vec<lsp::D
         encoding,
         analysis.diagnostics.iter().map(|d| &d.range),
     );
+    // Each rule's documentation link, parsed once rather than once per finding.
+    let mut links: Vec<(&'static str, Option<CodeDescription>)> = Vec::new();
     analysis
         .diagnostics
         .iter()
-        .map(|d| diagnostic(d, &ranges))
+        .map(|d| {
+            let link = match links.iter().find(|(rule, _)| *rule == d.rule) {
+                Some((_, link)) => link.clone(),
+                None => {
+                    let link = rule_link(d.rule);
+                    links.push((d.rule, link.clone()));
+                    link
+                }
+            };
+            diagnostic(d, &ranges, link)
+        })
         .collect()
 }
 
-fn diagnostic(d: &Diagnostic, ranges: &Ranges<'_>) -> lsp::Diagnostic {
+/// The page documenting `rule`.
+fn rule_link(rule: &str) -> Option<CodeDescription> {
+    format!("{RULE_DOCS}{rule}.md")
+        .parse()
+        .ok()
+        .map(|href| CodeDescription { href })
+}
+
+fn diagnostic(
+    d: &Diagnostic,
+    ranges: &Ranges<'_>,
+    code_description: Option<CodeDescription>,
+) -> lsp::Diagnostic {
     lsp::Diagnostic {
         range: ranges.range(&d.range),
         severity: Some(severity(d.severity)),
         code: Some(NumberOrString::String(d.rule.to_owned())),
-        code_description: format!("{RULE_DOCS}{}.md", d.rule)
-            .parse()
-            .ok()
-            .map(|href| CodeDescription { href }),
+        code_description,
         source: Some(SOURCE.to_owned()),
         message: d.message.clone(),
         related_information: None,

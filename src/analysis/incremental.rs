@@ -1,0 +1,684 @@
+//! Incremental re-analysis: after an edit, only the pieces of the draft that changed are
+//! read again.
+//!
+//! A draft is cut into *chunks* at places no block-local analysis crosses: the start of a
+//! line, after a blank line, where a new top-level block begins — never inside a fenced
+//! code block, an HTML block, a list, a table or a block quote (for Markdown, the parser
+//! itself says where its top-level blocks start), nor inside a plain-text `<!-- … -->`
+//! comment. Each chunk is analysed on its own ([`Document::parse_local`]: blocks, prose
+//! mask, headings recognised, quotations, sentences, figures, the definitions each block
+//! makes, the findings of the [`Scope::Block`] rules and what the [`Scope::Split`] rules
+//! gather), with offsets relative to the chunk, and kept. On the next call the text is
+//! compared with the previous one; the chunks before and after the changed bytes are
+//! reused, the changed region is cut and analysed again, and the [`Document`] is
+//! assembled: offsets shifted, then the document-wide facts computed from the chunks'
+//! results (heading levels and sections, glossary entries, compound appositives and the
+//! term index, suppressions, the line index), the [`Scope::Document`] rules run and the
+//! [`Scope::Split`] rules judge.
+//!
+//! The result is always equal to [`super::analyze`] on the same text: same document, same
+//! findings in the same order (the tests check it on every fixture, example and generated
+//! draft, and after thousands of random edits). A Markdown draft with link reference or
+//! footnote definitions (which the parser reads document-wide) is analysed whole.
+
+use std::ops::Range;
+use std::sync::{Arc, Mutex};
+
+use pulldown_cmark::{Event, Parser};
+
+use super::document::{Block, BlockKind, BlockQuote, Document, DocumentKind};
+use super::figures::Figure;
+use super::headings::{self, HeadingMark};
+use super::quotations::{Quotation, QuotationForm, QuoteMark};
+use super::suppress::Suppressions;
+use super::terms::{self, Definition, TermIndex};
+use super::text::LineIndex;
+use super::{markdown, Analysis, Diagnostic};
+use crate::config::Config;
+use crate::rules::{self, Gathered, Scope};
+
+/// Chunks are cut at the first top-level block start at least this far into them.
+const MIN_CHUNK: usize = 2048;
+
+/// Uses of terms: byte range and index of the key.
+type Uses = Vec<(Range<usize>, usize)>;
+
+/// What one chunk of a draft holds, read on its own, offsets relative to its start.
+#[derive(Debug)]
+struct ChunkFacts {
+    prose: String,
+    blocks: Vec<Block>,
+    block_quotes: Vec<BlockQuote>,
+    headings: Vec<HeadingMark>,
+    quotations: Vec<Quotation>,
+    unpaired_quote_marks: Vec<QuoteMark>,
+    figures: Vec<Figure>,
+    /// The definitions each block makes by itself, block by block; `definition_starts[i]`
+    /// is where block `i`'s begin (one entry more than there are blocks).
+    definitions: Vec<Definition>,
+    definition_starts: Vec<usize>,
+    /// Findings of the [`Scope::Block`] rules, unsuppressed, in rule order.
+    diagnostics: Vec<Diagnostic>,
+    /// What the [`Scope::Split`] rules gathered, by rule.
+    gathered: Vec<(usize, Gathered)>,
+    /// The uses found here of the keys of [`AnalysisCache::uses_keys`] (compound
+    /// appositive candidates) in their generation, offsets relative to the chunk.
+    uses: Mutex<Option<(u64, Uses)>>,
+    /// Markdown only: the chunk may hold a link reference or footnote definition (`]:`),
+    /// which the parser applies to the whole draft.
+    document_wide_markup: bool,
+}
+
+#[derive(Debug)]
+struct Chunk {
+    len: usize,
+    facts: Arc<ChunkFacts>,
+}
+
+/// What [`AnalysisCache::reanalyze`] keeps of one document between calls: the previous
+/// text and its chunks. One per open document.
+#[derive(Debug)]
+pub struct AnalysisCache {
+    /// Kind and configuration fingerprint the chunks were read with.
+    key: Option<(DocumentKind, u64)>,
+    text: String,
+    chunks: Vec<Chunk>,
+    /// [`MIN_CHUNK`], or smaller in tests.
+    min_chunk: usize,
+    /// The last keys the term index looked for in the whole draft, and their generation
+    /// (bumped when they change), which names the chunks' `uses`.
+    uses_keys: (Vec<String>, u64),
+}
+
+impl Default for AnalysisCache {
+    fn default() -> Self {
+        AnalysisCache {
+            key: None,
+            text: String::new(),
+            chunks: Vec::new(),
+            min_chunk: MIN_CHUNK,
+            uses_keys: (Vec::new(), 0),
+        }
+    }
+}
+
+impl AnalysisCache {
+    pub fn new() -> Self {
+        AnalysisCache::default()
+    }
+
+    /// A cache that cuts chunks at every boundary at least `min_chunk` bytes in (tests use
+    /// 1, to cut at every place allowed).
+    #[doc(hidden)]
+    pub fn with_min_chunk(min_chunk: usize) -> Self {
+        AnalysisCache {
+            min_chunk: min_chunk.max(1),
+            ..AnalysisCache::default()
+        }
+    }
+
+    /// How many chunks the text is cut into, and whether the draft is read whole for its
+    /// document-wide markup (tests and benchmarks look).
+    #[doc(hidden)]
+    pub fn chunking(&self) -> (usize, bool) {
+        let whole = self
+            .key
+            .is_some_and(|(kind, _)| kind == DocumentKind::Markdown)
+            && self.chunks.iter().any(|c| c.facts.document_wide_markup);
+        (self.chunks.len(), whole)
+    }
+
+    /// [`super::analyze`] of `text`, reusing what is known of the previous text: the work
+    /// depends on the size of the change (and of the document-wide facts), not the draft.
+    pub fn reanalyze(&mut self, text: &str, kind: DocumentKind, config: &Config) -> Analysis {
+        let key = (kind, config.fingerprint());
+        if self.key != Some(key) {
+            self.key = Some(key);
+            self.text.clear();
+            self.chunks.clear();
+        }
+        self.update_chunks(text, kind, config);
+        self.text.clear();
+        self.text.push_str(text);
+        if kind == DocumentKind::Markdown
+            && self.chunks.iter().any(|c| c.facts.document_wide_markup)
+        {
+            return super::analyze(text, kind, config);
+        }
+        assemble(text, kind, config, &self.chunks, &mut self.uses_keys)
+    }
+
+    /// Brings the chunks up to date with `text`.
+    fn update_chunks(&mut self, text: &str, kind: DocumentKind, config: &Config) {
+        if self.chunks.is_empty() {
+            self.chunks = chunk_region(text, 0, 0, &[], kind, config, self.min_chunk).0;
+            return;
+        }
+        let old = self.text.as_bytes();
+        let new = text.as_bytes();
+        if old == new {
+            return;
+        }
+        // The changed bytes: old[prefix..old.len() - suffix] became new[prefix..new.len() - suffix].
+        let prefix = common_prefix(old, new);
+        let suffix = common_suffix(&old[prefix..], &new[prefix..]);
+        let old_end = old.len() - suffix;
+        let delta = new.len() as isize - old.len() as isize;
+
+        let starts: Vec<usize> = self
+            .chunks
+            .iter()
+            .scan(0, |at, c| {
+                let start = *at;
+                *at += c.len;
+                Some(start)
+            })
+            .collect();
+        // The first chunk to read again: the one holding the first changed byte, or the one
+        // before when the change touches its first line (which decides whether a new
+        // top-level block starts there).
+        let mut first = starts.partition_point(|&s| s <= prefix).saturating_sub(1);
+        if first > 0 && prefix <= line_end(old, starts[first]) {
+            first -= 1;
+        }
+        let region_start = starts[first];
+        // Old chunk starts at or after the changed bytes, as places in the new text where
+        // the region may end.
+        let after: Vec<usize> = starts
+            .iter()
+            .filter(|&&s| s >= old_end && s > region_start)
+            .map(|&s| (s as isize + delta) as usize)
+            .collect();
+        let new_edit_end = (old_end as isize + delta) as usize;
+        let (fresh, end) = chunk_region(
+            text,
+            region_start,
+            new_edit_end,
+            &after,
+            kind,
+            config,
+            self.min_chunk,
+        );
+        // Old chunks up to `end` (old coordinates) are replaced.
+        let old_region_end = (end as isize - delta) as usize;
+        let last = starts.partition_point(|&s| s < old_region_end);
+        self.chunks.splice(first..last, fresh);
+    }
+}
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const STEP: usize = 4096;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + STEP <= n && a[i..i + STEP] == b[i..i + STEP] {
+        i += STEP;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const STEP: usize = 4096;
+    let n = a.len().min(b.len());
+    let (la, lb) = (a.len(), b.len());
+    let mut i = 0;
+    while i + STEP <= n && a[la - i - STEP..la - i] == b[lb - i - STEP..lb - i] {
+        i += STEP;
+    }
+    while i < n && a[la - i - 1] == b[lb - i - 1] {
+        i += 1;
+    }
+    i
+}
+
+/// Offset just past the line break of the line holding `at` (or the end of the text).
+fn line_end(text: &[u8], at: usize) -> usize {
+    memchr::memchr(b'\n', &text[at.min(text.len())..]).map_or(text.len(), |i| at + i + 1)
+}
+
+/// Cuts `text[start..]` into chunks and reads them, stopping at the first of `ends` (in
+/// order) at or after `min_end` that is a chunk boundary, else at the end of the text.
+/// `start` must be a chunk boundary. Returns the chunks and where they end.
+fn chunk_region(
+    text: &str,
+    start: usize,
+    min_end: usize,
+    ends: &[usize],
+    kind: DocumentKind,
+    config: &Config,
+    min_chunk: usize,
+) -> (Vec<Chunk>, usize) {
+    let bytes = text.as_bytes();
+    let candidates: Vec<usize> = ends.iter().copied().filter(|&e| e >= min_end).collect();
+    let mut tried = 0;
+    let mut step = 1;
+    let (boundaries, end) = loop {
+        if tried >= candidates.len() {
+            let found = boundaries(&text[start..], kind);
+            break (found, text.len());
+        }
+        let index = (tried + step - 1).min(candidates.len() - 1);
+        let window_end = line_end(bytes, candidates[index]);
+        let found = boundaries(&text[start..window_end], kind);
+        // The first candidate in the window that is a boundary there.
+        let hit = candidates[tried..=index]
+            .iter()
+            .find(|&&c| found.binary_search(&(c - start)).is_ok());
+        if let Some(&end) = hit {
+            break (found, end);
+        }
+        tried = index + 1;
+        step *= 2;
+    };
+    let mut chunks = Vec::new();
+    let mut chunk_start = start;
+    for boundary in boundaries.into_iter().map(|b| b + start) {
+        if boundary >= end {
+            break;
+        }
+        if boundary - chunk_start >= min_chunk {
+            chunks.push(read_chunk(&text[chunk_start..boundary], kind, config));
+            chunk_start = boundary;
+        }
+    }
+    if end > chunk_start || chunks.is_empty() {
+        chunks.push(read_chunk(&text[chunk_start..end], kind, config));
+    }
+    (chunks, end)
+}
+
+/// Offsets in `text` (itself starting at a chunk boundary) where a chunk may start: line
+/// starts after a blank line ending in `\n`, where a top-level block begins with no
+/// indentation. Reliable for every offset whose line is complete in `text`.
+fn boundaries(text: &str, kind: DocumentKind) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let after_blank_line = |at: usize| -> bool {
+        if at == 0 || bytes[at - 1] != b'\n' || bytes.get(at).is_none_or(u8::is_ascii_whitespace) {
+            return false;
+        }
+        let mut end = at - 1;
+        if end > 0 && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        let start = memchr::memrchr2(b'\n', b'\r', &bytes[..end]).map_or(0, |i| i + 1);
+        bytes[start..end].iter().all(|b| matches!(b, b' ' | b'\t'))
+    };
+    match kind {
+        DocumentKind::Markdown => {
+            let mut out = Vec::new();
+            let mut depth = 0usize;
+            for (event, range) in Parser::new_ext(text, markdown::OPTIONS).into_offset_iter() {
+                match event {
+                    Event::Start(_) => {
+                        if depth == 0 && after_blank_line(range.start) {
+                            out.push(range.start);
+                        }
+                        depth += 1;
+                    }
+                    Event::End(_) => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            out.dedup();
+            out
+        }
+        DocumentKind::PlainText => {
+            // Comments as the prose mask finds them: from `<!--` to the first `-->` after
+            // it; one that never closes runs to the end.
+            let mut comments = Vec::new();
+            let mut from = 0;
+            while let Some(open) = memchr::memmem::find(&bytes[from..], b"<!--") {
+                let open = from + open;
+                match memchr::memmem::find(&bytes[open + 4..], b"-->") {
+                    Some(close) => {
+                        comments.push(open..open + 4 + close + 3);
+                        from = open + 4 + close + 3;
+                    }
+                    None => {
+                        comments.push(open..usize::MAX);
+                        break;
+                    }
+                }
+            }
+            let mut comments = comments.into_iter().peekable();
+            let mut out = Vec::new();
+            let mut at = 0;
+            while at < bytes.len() {
+                while comments.peek().is_some_and(|c| c.end <= at) {
+                    comments.next();
+                }
+                let inside = comments.peek().is_some_and(|c| c.start < at);
+                if !inside && after_blank_line(at) {
+                    out.push(at);
+                }
+                at = line_end(bytes, at);
+            }
+            out
+        }
+    }
+}
+
+/// Reads one chunk on its own.
+fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
+    let (doc, headings) = Document::parse_local(text, kind, config);
+    let mut definitions = Vec::new();
+    let mut definition_starts = Vec::with_capacity(doc.blocks.len() + 1);
+    for (index, block) in doc.blocks.iter().enumerate() {
+        definition_starts.push(definitions.len());
+        if !block.is_heading() {
+            terms::block_definitions(&doc, index, &mut definitions);
+        }
+    }
+    definition_starts.push(definitions.len());
+    let diagnostics = rules::run_scope(&doc, config, Scope::is_block);
+    let gathered = rules::gather_split(&doc, config);
+    let document_wide_markup =
+        kind == DocumentKind::Markdown && (text.contains("]:") || open_metadata_block(text));
+    let Document {
+        prose,
+        blocks,
+        block_quotes,
+        quotations,
+        unpaired_quote_marks,
+        figures,
+        ..
+    } = doc;
+    Chunk {
+        len: text.len(),
+        facts: Arc::new(ChunkFacts {
+            prose,
+            blocks,
+            block_quotes,
+            headings,
+            quotations,
+            unpaired_quote_marks,
+            figures,
+            definitions,
+            definition_starts,
+            diagnostics,
+            gathered,
+            uses: Mutex::new(None),
+            document_wide_markup,
+        }),
+    }
+}
+
+/// Whether `text` has a line that may open a YAML-style metadata block (`---` alone,
+/// followed by a line that is neither blank nor a closing line) with no closing line (`---`
+/// or `...`) after it: pulldown-cmark looks for the closing line as far as the end of the
+/// draft, wherever the block starts.
+fn open_metadata_block(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let line_at = |at: usize| -> &[u8] {
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        &bytes[at..end]
+    };
+    let is_closing = |line: &[u8]| -> bool {
+        let body = line.strip_suffix(b"\r").unwrap_or(line);
+        let trimmed = body
+            .iter()
+            .rposition(|&b| b != b' ')
+            .map_or(&body[..0], |i| &body[..=i]);
+        trimmed == b"---" || trimmed == b"..."
+    };
+    let mut from = 0;
+    while let Some(found) = memchr::memmem::find(&bytes[from..], b"---") {
+        let at = from + found;
+        from = at + 3;
+        if at > 0 && bytes[at - 1] != b'\n' {
+            continue;
+        }
+        let line = line_at(at);
+        if !(line.len() >= 3 && line[3..].iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        let next = line_end(bytes, at);
+        if next >= bytes.len() {
+            continue;
+        }
+        let first = line_at(next);
+        if first.iter().all(u8::is_ascii_whitespace) || is_closing(first) {
+            continue;
+        }
+        let mut at = line_end(bytes, next);
+        let mut closed = false;
+        while at < bytes.len() {
+            if is_closing(line_at(at)) {
+                closed = true;
+                break;
+            }
+            at = line_end(bytes, at);
+        }
+        if !closed {
+            return true;
+        }
+    }
+    false
+}
+
+fn shift(range: &Range<usize>, by: usize) -> Range<usize> {
+    range.start + by..range.end + by
+}
+
+/// The document and findings of `text` from its chunks.
+fn assemble(
+    text: &str,
+    kind: DocumentKind,
+    config: &Config,
+    chunks: &[Chunk],
+    uses_keys: &mut (Vec<String>, u64),
+) -> Analysis {
+    let count = |f: fn(&ChunkFacts) -> usize| chunks.iter().map(|c| f(&c.facts)).sum::<usize>();
+    let mut prose = String::with_capacity(text.len());
+    let mut blocks = Vec::with_capacity(count(|f| f.blocks.len()));
+    let mut block_quotes = Vec::with_capacity(count(|f| f.block_quotes.len()));
+    let mut marks = Vec::with_capacity(count(|f| f.headings.len()));
+    let mut quotations = Vec::with_capacity(count(|f| f.quotations.len()));
+    let mut unpaired = Vec::with_capacity(count(|f| f.unpaired_quote_marks.len()));
+    let mut figures = Vec::with_capacity(count(|f| f.figures.len()));
+    let mut local_diagnostics = Vec::with_capacity(count(|f| f.diagnostics.len()));
+    let mut at = 0;
+    for chunk in chunks {
+        let f = &*chunk.facts;
+        let (b0, bq0, q0, fig0) = (
+            blocks.len(),
+            block_quotes.len(),
+            quotations.len(),
+            figures.len(),
+        );
+        prose.push_str(&f.prose);
+        blocks.extend(f.blocks.iter().map(|b| Block {
+            kind: match &b.kind {
+                BlockKind::TableCell { header, is_header } => BlockKind::TableCell {
+                    header: header.as_ref().map(|h| shift(h, at)),
+                    is_header: *is_header,
+                },
+                other => other.clone(),
+            },
+            range: shift(&b.range, at),
+            block_quote: b.block_quote.map(|i| i + bq0),
+            sentences: b.sentences.iter().map(|s| shift(s, at)).collect(),
+        }));
+        block_quotes.extend(f.block_quotes.iter().map(|q| BlockQuote {
+            range: shift(&q.range, at),
+            blocks: shift(&q.blocks, b0),
+        }));
+        marks.extend(f.headings.iter().map(|m| m.shifted(b0, at)));
+        quotations.extend(f.quotations.iter().map(|q| Quotation {
+            range: shift(&q.range, at),
+            inner: shift(&q.inner, at),
+            block: q.block + b0,
+            kind: q.kind,
+            form: match &q.form {
+                QuotationForm::Marked => QuotationForm::Marked,
+                QuotationForm::Block { index, source } => QuotationForm::Block {
+                    index: index + bq0,
+                    source: source.as_ref().map(|s| shift(s, at)),
+                },
+            },
+            enclosing: q.enclosing.map(|e| e + q0),
+        }));
+        unpaired.extend(f.unpaired_quote_marks.iter().map(|m| QuoteMark {
+            range: shift(&m.range, at),
+            block: m.block + b0,
+            side: m.side,
+        }));
+        figures.extend(f.figures.iter().map(|fig| Figure {
+            range: shift(&fig.range, at),
+            block: fig.block + b0,
+            value: fig.value,
+            unit: fig.unit.as_ref().map(|u| super::figures::Unit {
+                range: shift(&u.range, at),
+                kind: u.kind,
+            }),
+            restates: fig.restates.map(|r| r + fig0),
+        }));
+        local_diagnostics.extend(f.diagnostics.iter().map(|d| shift_diagnostic(d, at)));
+        at += chunk.len;
+    }
+    let mut doc = Document {
+        text: text.to_owned(),
+        kind,
+        lines: LineIndex::new(text),
+        prose,
+        blocks,
+        block_quotes,
+        sections: Vec::new(),
+        quotations,
+        unpaired_quote_marks: unpaired,
+        figures,
+        terms: TermIndex::default(),
+        suppressions: Suppressions::parse(text),
+    };
+    doc.sections = headings::outline(&doc.text, &mut doc.blocks, marks);
+    doc.terms = term_index(&doc, chunks, uses_keys);
+
+    let mut diagnostics = local_diagnostics;
+    diagnostics.extend(rules::run_scope(&doc, config, Scope::is_document));
+    let mut offset = 0;
+    let pieces: Vec<(usize, &[(usize, Gathered)])> = chunks
+        .iter()
+        .map(|c| {
+            let piece = (offset, c.facts.gathered.as_slice());
+            offset += c.len;
+            piece
+        })
+        .collect();
+    diagnostics.extend(rules::judge_split(&doc, config, &pieces));
+    diagnostics.retain(|d| {
+        let line = doc.lines.line_of(d.range.start);
+        !doc.suppressions.is_suppressed(d.rule, line)
+    });
+    diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
+    });
+    Analysis {
+        document: doc,
+        diagnostics,
+    }
+}
+
+fn shift_diagnostic(d: &Diagnostic, by: usize) -> Diagnostic {
+    let mut d = d.clone();
+    d.range = shift(&d.range, by);
+    if let Some(fix) = &mut d.fix {
+        for edit in &mut fix.edits {
+            edit.range = shift(&edit.range, by);
+        }
+    }
+    d
+}
+
+/// [`TermIndex::build`] from the chunks' definitions: glossary entries (which depend on
+/// the sections) read now, every other definition shifted.
+fn term_index(doc: &Document, chunks: &[Chunk], uses_keys: &mut (Vec<String>, u64)) -> TermIndex {
+    let glossary = TermIndex::glossary_blocks(doc);
+    let mut definitions = Vec::new();
+    let (mut at, mut first_block) = (0, 0);
+    let mut glossary_at = 0;
+    for chunk in chunks {
+        let f = &*chunk.facts;
+        let block_count = f.blocks.len();
+        let last_block = first_block + block_count;
+        if glossary_at < glossary.len() && glossary[glossary_at] < last_block {
+            // Block by block: a block's glossary entries come before its other definitions.
+            for local in 0..block_count {
+                let index = first_block + local;
+                if glossary.get(glossary_at) == Some(&index) {
+                    glossary_at += 1;
+                    if !doc.blocks[index].is_heading() {
+                        terms::glossary_definitions(doc, index, &mut definitions);
+                    }
+                }
+                let own =
+                    &f.definitions[f.definition_starts[local]..f.definition_starts[local + 1]];
+                definitions.extend(own.iter().map(|d| shift_definition(d, at)));
+            }
+        } else {
+            definitions.extend(f.definitions.iter().map(|d| shift_definition(d, at)));
+        }
+        at += chunk.len;
+        first_block = last_block;
+    }
+    TermIndex::assemble(doc, definitions, |keys| {
+        if uses_keys
+            .0
+            .iter()
+            .map(String::as_str)
+            .ne(keys.iter().copied())
+        {
+            uses_keys.0 = keys.iter().map(|k| (*k).to_owned()).collect();
+            uses_keys.1 += 1;
+        }
+        let generation = uses_keys.1;
+        // Chunk by chunk, from what each found of these keys before if it did; the others
+        // searched in one go.
+        let mut caches: Vec<_> = chunks
+            .iter()
+            .map(|c| c.facts.uses.lock().unwrap_or_else(|e| e.into_inner()))
+            .collect();
+        let mut stale = Vec::new();
+        let mut first_block = 0;
+        for (i, chunk) in chunks.iter().enumerate() {
+            let blocks = first_block..first_block + chunk.facts.blocks.len();
+            if !matches!(&*caches[i], Some((g, _)) if *g == generation) {
+                stale.push((i, blocks.clone()));
+            }
+            first_block = blocks.end;
+        }
+        let ranges: Vec<Range<usize>> = stale.iter().map(|(_, r)| r.clone()).collect();
+        let found = terms::find_uses_in(doc, keys, &ranges);
+        let starts: Vec<usize> = chunks
+            .iter()
+            .scan(0, |at, c| {
+                let start = *at;
+                *at += c.len;
+                Some(start)
+            })
+            .collect();
+        for ((i, _), found) in stale.into_iter().zip(found) {
+            let at = starts[i];
+            let relative = found.iter().map(|(r, k)| (r.start - at..r.end - at, *k));
+            *caches[i] = Some((generation, relative.collect()));
+        }
+        let mut out = Vec::new();
+        for (cache, &at) in caches.iter().zip(&starts) {
+            if let Some((_, found)) = &**cache {
+                out.extend(found.iter().map(|(r, k)| (shift(r, at), *k)));
+            }
+        }
+        out
+    })
+}
+
+fn shift_definition(d: &Definition, by: usize) -> Definition {
+    Definition {
+        term: d.term.clone(),
+        key: d.key.clone(),
+        kind: d.kind,
+        term_range: shift(&d.term_range, by),
+        definition_range: shift(&d.definition_range, by),
+    }
+}
