@@ -500,3 +500,19 @@ fn compare_dir() {
     }
     assert!(!files.is_empty());
 }
+
+/// An ideographic space (U+3000, three bytes) before an acronym's expansion: the search for
+/// the long form stepped one byte past each space and sliced inside it (a panic in
+/// `analyze` itself, found by the random edits above).
+#[test]
+fn wide_space_before_an_expansion() {
+    let text = "The fund was set up by the ministry\u{3000}of economy (MOE) in 2020.\n";
+    let config = Config::default();
+    for kind in [DocumentKind::Markdown, DocumentKind::PlainText] {
+        assert_same(
+            &AnalysisCache::new().reanalyze(text, kind, &config),
+            &analyze(text, kind, &config),
+            "wide space",
+        );
+    }
+}

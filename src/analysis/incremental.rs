@@ -46,7 +46,9 @@ type Uses = Vec<(Range<usize>, usize)>;
 /// What one chunk of a draft holds, read on its own, offsets relative to its start.
 #[derive(Debug)]
 struct ChunkFacts {
-    prose: String,
+    /// Where the prose mask blanks the text: the mask is the text with these bytes made
+    /// spaces (it only ever writes spaces), kept instead of a second copy of the text.
+    blanked: Vec<Range<u32>>,
     blocks: Vec<Block>,
     block_quotes: Vec<BlockQuote>,
     headings: Vec<HeadingMark>,
@@ -376,8 +378,8 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
     let gathered = rules::gather_split(&doc, config);
     let document_wide_markup =
         kind == DocumentKind::Markdown && (text.contains("]:") || open_metadata_block(text));
+    let blanked = blanked_runs(text.as_bytes(), doc.prose.as_bytes());
     let Document {
-        prose,
         blocks,
         block_quotes,
         quotations,
@@ -388,7 +390,7 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
     Chunk {
         len: text.len(),
         facts: Arc::new(ChunkFacts {
-            prose,
+            blanked,
             blocks,
             block_quotes,
             headings,
@@ -458,6 +460,29 @@ fn open_metadata_block(text: &str) -> bool {
     false
 }
 
+/// The runs of bytes where `prose` differs from `text` (all of them spaces in `prose`).
+fn blanked_runs(text: &[u8], prose: &[u8]) -> Vec<Range<u32>> {
+    let mut runs: Vec<Range<u32>> = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        // Equal stretches are skipped a word at a time.
+        if i + 8 <= text.len() && text[i..i + 8] == prose[i..i + 8] {
+            i += 8;
+            continue;
+        }
+        if text[i] != prose[i] {
+            debug_assert_eq!(prose[i], b' ');
+            let at = i as u32;
+            match runs.last_mut() {
+                Some(run) if run.end == at => run.end = at + 1,
+                _ => runs.push(at..at + 1),
+            }
+        }
+        i += 1;
+    }
+    runs
+}
+
 fn shift(range: &Range<usize>, by: usize) -> Range<usize> {
     range.start + by..range.end + by
 }
@@ -471,7 +496,7 @@ fn assemble(
     uses_keys: &mut (Vec<String>, u64),
 ) -> Analysis {
     let count = |f: fn(&ChunkFacts) -> usize| chunks.iter().map(|c| f(&c.facts)).sum::<usize>();
-    let mut prose = String::with_capacity(text.len());
+    let mut prose = text.as_bytes().to_vec();
     let mut blocks = Vec::with_capacity(count(|f| f.blocks.len()));
     let mut block_quotes = Vec::with_capacity(count(|f| f.block_quotes.len()));
     let mut marks = Vec::with_capacity(count(|f| f.headings.len()));
@@ -488,7 +513,9 @@ fn assemble(
             quotations.len(),
             figures.len(),
         );
-        prose.push_str(&f.prose);
+        for run in &f.blanked {
+            prose[at + run.start as usize..at + run.end as usize].fill(b' ');
+        }
         blocks.extend(f.blocks.iter().map(|b| Block {
             kind: match &b.kind {
                 BlockKind::TableCell { header, is_header } => BlockKind::TableCell {
@@ -538,6 +565,11 @@ fn assemble(
         local_diagnostics.extend(f.diagnostics.iter().map(|d| shift_diagnostic(d, at)));
         at += chunk.len;
     }
+    // Only whole characters are blanked, so this cannot fail; should it, the whole analysis
+    // gives the answer.
+    let Ok(prose) = String::from_utf8(prose) else {
+        return super::analyze(text, kind, config);
+    };
     let mut doc = Document {
         text: text.to_owned(),
         kind,
