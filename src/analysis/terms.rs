@@ -130,29 +130,6 @@ impl TermIndex {
     }
 }
 
-/// Compiles the definition patterns now, in the reverse of the order in which
-/// [`TermIndex::build`] first needs them. Compiling them is most of the cost of analysing
-/// a short draft; a front end that has a core to spare can call this on another thread as
-/// it starts, and the analysis then finds them ready (or waits for the one being compiled)
-/// instead of compiling them one after another itself.
-pub fn warm_up() {
-    for pattern in [
-        &APPOSITIVE,
-        &APPOSITIVE_DASH,
-        &ACRONYM_THEN_LONG_FORM,
-        &BRACKETED_ACRONYM,
-        &HEREINAFTER,
-        &CLAUSE_DEFINED,
-        &QUOTED_MEANS,
-        &MEANS,
-        &DEFINING_VERB,
-        &ENTRY,
-        &GLOSSARY_HEADING,
-    ] {
-        LazyLock::force(pattern);
-    }
-}
-
 fn shift(range: Range<usize>, by: usize) -> Range<usize> {
     range.start + by..range.end + by
 }

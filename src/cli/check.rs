@@ -13,7 +13,7 @@ use super::format::{human::write_summary, OutputFormat};
 use super::inputs::{self, read_text_within, Input};
 use super::problem::Problem;
 use super::report::{FileReport, Tally};
-use crate::analysis::{analyze, DocumentKind, Severity};
+use crate::analysis::{analyze, Severity};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -66,7 +66,6 @@ impl FailOn {
 
 pub fn run(args: CheckArgs) -> Exit {
     let started = Instant::now();
-    warm_up();
     let cwd = match super::working_dir() {
         Ok(cwd) => cwd,
         Err(exit) => return exit,
@@ -128,30 +127,6 @@ pub fn run(args: CheckArgs) -> Exit {
         Exit::Clean
     }
 }
-
-/// A short draft spends most of its analysis compiling the analysis's regular expressions,
-/// one after another as each is first needed. With a core to spare, one thread compiles
-/// them from the other end while this one reads the inputs and analyses: the rules'
-/// patterns (by analysing [`WARM_UP_DRAFT`], which needs them but defines no terms), then
-/// the definition patterns in reverse order. The analysis finds a pattern ready, or waits
-/// for the thread compiling it; it never compiles one twice. Nothing is joined: the thread
-/// ends with its work or with the process.
-fn warm_up() {
-    if std::thread::available_parallelism().map_or(true, |n| n.get() < 2) {
-        return;
-    }
-    let _ = std::thread::Builder::new()
-        .name("warm-up".into())
-        .spawn(|| {
-            let config = crate::config::Config::default();
-            let _ = analyze(WARM_UP_DRAFT, DocumentKind::Markdown, &config);
-            crate::analysis::terms::warm_up();
-        });
-}
-
-/// Needs the patterns of `relative-date` (a relative date in a sentence that also has a
-/// full date), `vague-attribution` and `broken-cross-reference`, and no definition pattern.
-const WARM_UP_DRAFT: &str = "Officials said on Monday, 2 May 2022, that Section 2 above applies.\n";
 
 fn write_report(format: OutputFormat, files: &[FileReport]) -> io::Result<()> {
     if format == OutputFormat::Human {

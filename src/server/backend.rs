@@ -15,6 +15,7 @@ use super::code_actions::{self, GlossaryTarget};
 use super::configure::Configurator;
 use super::documents::{OpenDocument, TextDocument};
 use super::outbox::{Outbox, Outgoing};
+use super::transport::Writer;
 use super::state::{Session, Shared};
 use super::{completion, encoding, hover, navigation, semantic_tokens, symbols, to_proto, uri};
 
@@ -29,8 +30,8 @@ pub(crate) struct Backend {
 
 impl Backend {
     /// Must run inside a tokio runtime (it starts the outbox task).
-    pub(crate) fn new(client: Client) -> Self {
-        let outbox = Outbox::spawn(client.clone());
+    pub(crate) fn new(client: Client, writer: Writer) -> Self {
+        let outbox = Outbox::spawn(writer);
         let shared = Arc::new(Shared::new(outbox));
         Backend {
             configurator: Configurator::new(client, shared.clone()),

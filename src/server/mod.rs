@@ -83,13 +83,16 @@ where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
 {
-    let (service, socket) = LspService::build(Backend::new)
+    // The client's output queue comes first: the outbox writes to it directly.
+    let queue = transport::Queue::new();
+    let writer = queue.writer();
+    let (service, socket) = LspService::build(move |client| Backend::new(client, writer))
         .custom_method("policyLsp/documentText", Backend::document_text)
         .finish();
     let shared = service.inner().shared.clone();
     // Behind our own framing: tower-lsp-server stops reading at the first message it
     // cannot decode (see `transport`).
-    transport::serve(input, output, |input, output| {
+    transport::serve(input, output, queue, |input, output| {
         Server::new(input, output, socket).serve(service)
     })
     .await;

@@ -156,14 +156,68 @@ fn heading_name(doc: &Document, heading: &Range<usize>) -> String {
     }
 }
 
-/// Words in a range of the prose (markup and code blanked out).
-fn word_count(doc: &Document, range: &Range<usize>) -> usize {
-    doc.prose
-        .get(range.clone())
-        .unwrap_or_default()
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+/// The words of the prose (markup and code blanked out): its whitespace-separated pieces
+/// that hold a letter or a digit. Found in one pass, then counted in any range by binary
+/// search — counting each section anew read the text once per level of nesting (a
+/// top-level section spans most of the draft), most of an outline's time on 1 MiB.
+struct Words<'a> {
+    prose: &'a str,
+    /// Every whitespace-separated piece, as a byte range, in order.
+    pieces: Vec<Range<usize>>,
+    /// `words[i]`: how many of the first `i` pieces are words.
+    words: Vec<usize>,
+}
+
+impl<'a> Words<'a> {
+    fn new(prose: &'a str) -> Self {
+        let mut pieces = Vec::new();
+        let mut words = vec![0];
+        let mut count = 0;
+        for piece in prose.split_whitespace() {
+            let start = piece.as_ptr() as usize - prose.as_ptr() as usize;
+            pieces.push(start..start + piece.len());
+            count += usize::from(is_word(piece));
+            words.push(count);
+        }
+        Words {
+            prose,
+            pieces,
+            words,
+        }
+    }
+
+    /// As many as `prose[range].split_whitespace()` has words: a piece cut by an end of
+    /// the range counts as what is left of it inside.
+    fn count(&self, range: &Range<usize>) -> usize {
+        if self.prose.get(range.clone()).is_none() {
+            return 0;
+        }
+        let first = self.pieces.partition_point(|p| p.end <= range.start);
+        let last = self.pieces.partition_point(|p| p.start < range.end);
+        if first >= last {
+            return 0;
+        }
+        let mut n = self.words[last] - self.words[first];
+        let cut = if first + 1 == last {
+            &[first][..]
+        } else {
+            &[first, last - 1][..]
+        };
+        for &i in cut {
+            let piece = &self.pieces[i];
+            if piece.start < range.start || piece.end > range.end {
+                let inside = piece.start.max(range.start)..piece.end.min(range.end);
+                n = n - usize::from(is_word(&self.prose[piece.clone()]))
+                    + usize::from(is_word(&self.prose[inside]));
+            }
+        }
+        n
+    }
+}
+
+fn is_word(piece: &str) -> bool {
+    piece.bytes().any(|b| b.is_ascii_alphanumeric())
+        || (!piece.is_ascii() && piece.chars().any(char::is_alphanumeric))
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -184,6 +238,7 @@ fn section_symbols(analysis: &Analysis, encoding: Encoding) -> Vec<Flat> {
         doc.sections.iter().flat_map(|s| [&s.range, &s.heading]),
     );
     let findings = &analysis.diagnostics;
+    let words = Words::new(&doc.prose);
     doc.sections
         .iter()
         .map(|section| {
@@ -193,7 +248,7 @@ fn section_symbols(analysis: &Analysis, encoding: Encoding) -> Vec<Flat> {
             let first = findings.partition_point(|d| d.range.start < whole.start);
             let last = findings.partition_point(|d| d.range.start < whole.end);
             let found = last.saturating_sub(first);
-            let mut detail = plural(word_count(doc, &whole), "word", "words");
+            let mut detail = plural(words.count(&whole), "word", "words");
             if found > 0 {
                 detail += &format!(" · {}", plural(found, "finding", "findings"));
             }
@@ -325,6 +380,23 @@ mod tests {
     use crate::config::Config;
 
     const ALL: [Encoding; 3] = [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32];
+
+    #[test]
+    fn words_in_any_range_as_if_counted_there() {
+        let prose = "  One two-3 — «x» 제4조 규정\u{3000}적용 😀 ... 42\r\n\tend, - 🇰🇷 ";
+        let words = Words::new(prose);
+        let ends: Vec<usize> = (0..=prose.len()).collect();
+        for &start in &ends {
+            for &end in &ends {
+                let naive = prose.get(start..end).map_or(0, |t| {
+                    t.split_whitespace()
+                        .filter(|w| w.chars().any(char::is_alphanumeric))
+                        .count()
+                });
+                assert_eq!(words.count(&(start..end)), naive, "{start}..{end}");
+            }
+        }
+    }
 
     fn span(text: &str, needle: &str) -> Range<usize> {
         let start = text.find(needle).expect(needle);
@@ -524,5 +596,60 @@ mod tests {
             0..text.len()
         );
         assert_eq!(byte_range(doc, r(0, 99, 1, 1), Encoding::Utf8), 7..10);
+    }
+}
+
+#[cfg(test)]
+mod probe_tmp {
+    use super::*;
+    use crate::analysis::{analyze, DocumentKind};
+    use crate::config::Config;
+    use std::time::Instant;
+
+    fn med(mut f: impl FnMut()) -> f64 {
+        let mut v: Vec<f64> = (0..15)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        v[7]
+    }
+
+    #[test]
+    #[ignore]
+    fn probe() {
+        for (file, kind) in [
+            ("/tmp/dump/draft-1MiB-markdown.md", DocumentKind::Markdown),
+            ("/tmp/dump/draft-1MiB-plaintext.txt", DocumentKind::PlainText),
+            ("/tmp/dump/draft-10MiB-plaintext.txt", DocumentKind::PlainText),
+        ] {
+            let text = std::fs::read_to_string(file).unwrap();
+            let a = analyze(&text, kind, &Config::default());
+            let e = Encoding::Utf16;
+            let syms = document_symbols(&a, e);
+            let diags = diagnostics(&a, e);
+            let uri: lsp::Uri = "file:///tmp/x.md".parse().unwrap();
+            println!(
+                "{file}: {} sections, {} diags, symbols json {} bytes",
+                a.document.sections.len(),
+                diags.len(),
+                serde_json::to_vec(&syms).unwrap().len()
+            );
+            println!("  symbols build  {:.2} ms", med(|| drop(document_symbols(&a, e))));
+            println!("  words          {:.2} ms", med(|| drop(Words::new(&a.document.prose))));
+            println!("  symbols value  {:.2} ms", med(|| drop(serde_json::to_vec(&serde_json::to_value(&syms).unwrap()).unwrap())));
+            println!("  symbols direct {:.2} ms", med(|| drop(serde_json::to_vec(&syms).unwrap())));
+            println!("  folding        {:.2} ms", med(|| drop(folding_ranges(&a, None))));
+            println!("  diags build    {:.2} ms", med(|| drop(diagnostics(&a, e))));
+            println!("  diags clone    {:.2} ms", med(|| drop(diags.clone())));
+            let p = lsp::PublishDiagnosticsParams { uri: uri.clone(), diagnostics: diags.clone(), version: Some(1) };
+            println!("  publish value  {:.2} ms", med(|| drop(serde_json::to_vec(&serde_json::to_value(&p).unwrap()).unwrap())));
+            println!("  publish direct {:.2} ms", med(|| drop(serde_json::to_vec(&p).unwrap())));
+            let q = super::super::query::Query::new(uri.clone(), a, Config::default(), e);
+            println!("  sem tokens     {:.2} ms", med(|| drop(super::super::semantic_tokens::tokens(&q, None))));
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! The byte streams in front of tower-lsp-server: every message from the client is framed
 //! and checked here before the protocol library sees it, and everything the server says
-//! goes out through one writer.
+//! goes out through one writer — tower-lsp-server's output (its responses and requests)
+//! and the outbox's notifications, which it serialises itself (see `outbox`), whole frames
+//! in the order they were queued.
 //!
 //! Why: tower-lsp-server reads its input through a `tokio_util` codec, and a codec that
 //! fails once ends the stream — so a single frame of invalid JSON, a body that is not a
@@ -57,7 +59,7 @@ const KEEP: usize = 1024;
 /// Serves `server` — a function of its input and output streams, tower-lsp-server's
 /// `Server::serve` — behind the checking reader and the single writer, until the server
 /// stops (after `exit`, or the end of `input`).
-pub(crate) async fn serve<I, O, F, Fut>(input: I, output: O, server: F)
+pub(crate) async fn serve<I, O, F, Fut>(input: I, output: O, queue: Queue, server: F)
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
@@ -66,7 +68,10 @@ where
 {
     let (to_server, server_input) = tokio::io::duplex(1 << 16);
     let (server_output, from_server) = tokio::io::duplex(1 << 16);
-    let (frames, queue) = mpsc::channel::<Vec<u8>>(QUEUE);
+    let Queue {
+        tx: frames,
+        rx: queue,
+    } = queue;
     let replies = frames.clone();
     let reading = async move {
         read_client(input, to_server, replies).await;
@@ -87,6 +92,41 @@ where
         }
     };
     tokio::join!(control, write_client(queue, output));
+}
+
+/// The queue in front of the one writer of the client's stream, made before the server
+/// so that the outbox can hold a [`Writer`] on it.
+pub(crate) struct Queue {
+    tx: mpsc::Sender<Vec<u8>>,
+    rx: mpsc::Receiver<Vec<u8>>,
+}
+
+impl Queue {
+    pub(crate) fn new() -> Self {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        Queue { tx, rx }
+    }
+
+    pub(crate) fn writer(&self) -> Writer {
+        Writer(self.tx.downgrade())
+    }
+}
+
+/// Sends message bodies the server serialised itself (the outbox's notifications) to the
+/// client, behind whatever is queued already. Weak: it does not keep the writer running
+/// once the reader and tower-lsp-server are done.
+#[derive(Clone)]
+pub(crate) struct Writer(mpsc::WeakSender<Vec<u8>>);
+
+impl Writer {
+    /// Queues one JSON-RPC message body (its `Content-Length` header is added here);
+    /// `false` once the transport has stopped.
+    pub(crate) async fn send(&self, body: &[u8]) -> bool {
+        let Some(tx) = self.0.upgrade() else {
+            return false;
+        };
+        tx.send(frame_bytes(body)).await.is_ok()
+    }
 }
 
 /// Frames from the client, checked; good ones go on to the server unchanged.
