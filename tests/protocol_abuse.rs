@@ -29,14 +29,16 @@
 //!
 //! No timing is asserted; timeouts only keep a broken server from hanging the test.
 
-use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex};
+mod stdio_client;
+
+use std::io::{Read, Write};
+use std::ops::{Deref, DerefMut};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+
+use stdio_client::{frame, ServerRequests, StdioServer};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -47,85 +49,30 @@ const REFERENCE_URI: &str = "file:///tmp/policy-lsp-abuse/reference.md";
 /// The draft the hostile edits go to.
 const VICTIM_URI: &str = "file:///tmp/policy-lsp-abuse/victim.txt";
 
-fn frame(body: &[u8]) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(body);
-    out
+/// The client of these tests: the shared stdio client, which leaves the server's own
+/// requests unanswered, and the count of hostile cases tried on this process.
+struct Server {
+    io: StdioServer,
+    cases: usize,
 }
 
-struct Server {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    incoming: Receiver<Value>,
-    backlog: VecDeque<Value>,
-    stderr: Arc<Mutex<String>>,
-    next_id: i64,
-    /// Hostile cases tried on this process.
-    cases: usize,
+impl Deref for Server {
+    type Target = StdioServer;
+    fn deref(&self) -> &StdioServer {
+        &self.io
+    }
+}
+
+impl DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut StdioServer {
+        &mut self.io
+    }
 }
 
 impl Server {
     fn spawn() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_policy-lsp"))
-            .arg("serve")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the server starts");
-        let stdin = child.stdin.take();
-        let stdout = child.stdout.take().unwrap();
-        let mut stderr_pipe = child.stderr.take().unwrap();
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let sink = stderr.clone();
-        std::thread::spawn(move || {
-            let mut chunk = [0u8; 4096];
-            while let Ok(n) = stderr_pipe.read(&mut chunk) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&chunk[..n]));
-            }
-        });
-        let (tx, incoming) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut read = BufReader::new(stdout);
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if read.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    // The server's own framing must stay exact, whatever it was sent.
-                    let n = line
-                        .strip_prefix("Content-Length: ")
-                        .unwrap_or_else(|| panic!("unexpected header from the server: {line:?}"));
-                    length = Some(n.parse::<usize>().expect("a length"));
-                }
-                let mut body = vec![0; length.expect("Content-Length from the server")];
-                if read.read_exact(&mut body).is_err() {
-                    return;
-                }
-                let message: Value = serde_json::from_slice(&body).expect("JSON from the server");
-                if tx.send(message).is_err() {
-                    return;
-                }
-            }
-        });
         Server {
-            child,
-            stdin,
-            incoming,
-            backlog: VecDeque::new(),
-            stderr,
-            next_id: 1,
+            io: StdioServer::spawn(ServerRequests::Ignore, TIMEOUT),
             cases: 0,
         }
     }
@@ -141,59 +88,6 @@ impl Server {
         s.open(REFERENCE_URI, "markdown", 1, REFERENCE);
         s.assert_alive("start");
         s
-    }
-
-    fn raw(&mut self, bytes: &[u8]) {
-        let stdin = self.stdin.as_mut().expect("stdin open");
-        stdin.write_all(bytes).expect("the server reads its input");
-        stdin.flush().unwrap();
-    }
-
-    fn send(&mut self, message: &Value) {
-        self.raw(&frame(message.to_string().as_bytes()));
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    fn fresh_id(&mut self) -> i64 {
-        self.next_id += 1;
-        self.next_id
-    }
-
-    /// Sends a request and waits for its response (the whole response object).
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.fresh_id();
-        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        self.response(&json!(id))
-    }
-
-    fn response(&mut self, id: &Value) -> Value {
-        let id = id.clone();
-        self.wait(move |m| m.get("method").is_none() && m["id"] == id)
-    }
-
-    /// The next message satisfying `wanted`; everything else read meanwhile is kept.
-    fn wait(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
-        if let Some(i) = self.backlog.iter().position(&wanted) {
-            return self.backlog.remove(i).unwrap();
-        }
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let message = match self.incoming.recv_timeout(left) {
-                Ok(message) => message,
-                Err(e) => panic!(
-                    "no answer ({e}); the server's stderr:\n{}",
-                    self.stderr.lock().unwrap()
-                ),
-            };
-            if wanted(&message) {
-                return message;
-            }
-            self.backlog.push_back(message);
-        }
     }
 
     /// The next error answered with id `null` (a message that could not be read as one).
@@ -268,54 +162,15 @@ impl Server {
         self.assert_no_panic(case);
     }
 
-    fn assert_no_panic(&self, case: &str) {
-        let stderr = self.stderr.lock().unwrap();
-        assert!(
-            !stderr.contains("panicked"),
-            "{case}: the server panicked:\n{stderr}"
-        );
-    }
-
     /// One hostile case done: the server must still serve.
     fn case_done(&mut self, case: &str) {
         self.cases += 1;
         self.assert_alive(case);
     }
 
-    /// Closes the input and waits for the process to end; its exit code.
-    fn wait_exit(&mut self) -> i32 {
-        drop(self.stdin.take());
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the stderr reader catch up before looking for panics.
-                std::thread::sleep(Duration::from_millis(50));
-                return status.code().expect("an exit code, not a signal");
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("the server did not exit");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
     fn shutdown_and_exit(mut self) -> usize {
-        let response = self.request("shutdown", Value::Null);
-        assert!(response.get("error").is_none(), "{response}");
-        self.notify("exit", Value::Null);
-        assert_eq!(self.wait_exit(), 0);
-        self.assert_no_panic("exit");
+        self.io.shutdown_and_exit();
         self.cases
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
     }
 }
 

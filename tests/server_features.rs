@@ -7,15 +7,15 @@
 //! requests (`client/registerCapability`, `workspace/configuration`) with `null`.
 //! Positions are computed here from the text, independently of the crate.
 
-use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
+mod stdio_client;
+
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
+
+use stdio_client::{ServerRequests, StdioServer};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -27,73 +27,31 @@ enum Enc {
 
 const BOTH: [Enc; 2] = [Enc::Utf16, Enc::Utf8];
 
+/// The shared stdio client, answering the server's own requests, and the encoding this
+/// server negotiated.
 struct Server {
-    child: Child,
-    stdin: Arc<Mutex<ChildStdin>>,
-    incoming: Receiver<Value>,
-    backlog: VecDeque<Value>,
-    next_id: i64,
+    io: StdioServer,
     enc: Enc,
 }
 
-fn frame(message: &Value) -> Vec<u8> {
-    let body = message.to_string();
-    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+impl Deref for Server {
+    type Target = StdioServer;
+    fn deref(&self) -> &StdioServer {
+        &self.io
+    }
+}
+
+impl DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut StdioServer {
+        &mut self.io
+    }
 }
 
 impl Server {
     /// Starts the binary and completes the `initialize` handshake, offering only `enc`.
     fn start(enc: Enc, root: Option<&Path>) -> (Server, Value) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_policy-lsp"))
-            .arg("serve")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the server starts");
-        let stdin = Arc::new(Mutex::new(child.stdin.take().unwrap()));
-        let stdout = child.stdout.take().unwrap();
-        let (tx, incoming) = mpsc::channel();
-        let answer = stdin.clone();
-        std::thread::spawn(move || {
-            let mut read = BufReader::new(stdout);
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if read.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(n) = line.strip_prefix("Content-Length: ") {
-                        length = n.parse::<usize>().ok();
-                    }
-                }
-                let mut body = vec![0; length.expect("Content-Length")];
-                if read.read_exact(&mut body).is_err() {
-                    return;
-                }
-                let message: Value = serde_json::from_slice(&body).expect("JSON");
-                if message.get("method").is_some() && message.get("id").is_some() {
-                    let items = message["params"]["items"].as_array().map(Vec::len);
-                    let result = items.map_or(Value::Null, |n| json!(vec![Value::Null; n]));
-                    let reply = json!({"jsonrpc": "2.0", "id": message["id"], "result": result});
-                    let _ = answer.lock().unwrap().write_all(&frame(&reply));
-                }
-                if tx.send(message).is_err() {
-                    return;
-                }
-            }
-        });
         let mut server = Server {
-            child,
-            stdin,
-            incoming,
-            backlog: VecDeque::new(),
-            next_id: 1,
+            io: StdioServer::spawn(ServerRequests::Answer, TIMEOUT),
             enc,
         };
         let name = match enc {
@@ -128,24 +86,10 @@ impl Server {
         (server, init["result"].clone())
     }
 
-    fn send(&mut self, message: Value) {
-        self.stdin
-            .lock()
-            .unwrap()
-            .write_all(&frame(&message))
-            .expect("the server reads");
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    /// The whole response to a request.
+    /// The whole response to a request (a method of its own, so that its parameters can
+    /// borrow the server, which a call through `DerefMut` would not allow).
     fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        self.wait(|m| m.get("method").is_none() && m["id"] == json!(id))
+        self.io.request(method, params)
     }
 
     /// The result of a request that must succeed.
@@ -153,21 +97,6 @@ impl Server {
         let response = self.request(method, params);
         assert!(response.get("error").is_none(), "{method}: {response}");
         response["result"].clone()
-    }
-
-    fn wait(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
-        if let Some(i) = self.backlog.iter().position(&wanted) {
-            return self.backlog.remove(i).unwrap();
-        }
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let message = self.incoming.recv_timeout(left).expect("an answer in time");
-            if wanted(&message) {
-                return message;
-            }
-            self.backlog.push_back(message);
-        }
     }
 
     fn open(&mut self, uri: &str, text: &str) {
@@ -228,18 +157,7 @@ impl Server {
     }
 
     fn stop(mut self) {
-        let _ = self.request("shutdown", Value::Null);
-        self.notify("exit", Value::Null);
-        let deadline = Instant::now() + TIMEOUT;
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                assert!(status.success(), "{status}");
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        panic!("the server did not exit");
+        self.io.shutdown_and_exit();
     }
 }
 
