@@ -15,8 +15,8 @@ use super::code_actions::{self, GlossaryTarget};
 use super::configure::Configurator;
 use super::documents::{OpenDocument, TextDocument};
 use super::outbox::{Outbox, Outgoing};
-use super::transport::Writer;
 use super::state::{Session, Shared};
+use super::transport::Writer;
 use super::{completion, encoding, hover, navigation, semantic_tokens, symbols, to_proto, uri};
 
 /// The diagnostics' identifier in pull mode.

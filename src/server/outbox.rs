@@ -37,7 +37,7 @@ pub(crate) enum Outgoing {
 
 impl Outgoing {
     /// The JSON-RPC notification, serialised.
-    pub(crate) fn to_json(self) -> serde_json::Result<Vec<u8>> {
+    pub(crate) fn into_json(self) -> serde_json::Result<Vec<u8>> {
         match self {
             Outgoing::Diagnostics {
                 uri,
@@ -86,7 +86,7 @@ impl Outbox {
         let (tx, mut rx) = mpsc::unbounded_channel::<Outgoing>();
         tokio::spawn(async move {
             while let Some(message) = rx.recv().await {
-                match message.to_json() {
+                match message.into_json() {
                     Ok(body) => {
                         if !writer.send(&body).await {
                             // The transport has stopped: the server is exiting.
@@ -142,5 +142,101 @@ fn level(kind: MessageType) -> &'static str {
         MessageType::WARNING => "warning",
         MessageType::INFO => "info",
         _ => "log",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{analyze, DocumentKind, Encoding};
+    use crate::config::Config;
+    use serde_json::Value;
+    use tower_lsp_server::jsonrpc::Request;
+    use tower_lsp_server::ls_types as lsp;
+
+    /// What tower-lsp-server's `Client` sends: its `Request::from_notification`, a
+    /// `Value` tree of the params in a `Request`, serialised.
+    fn library<N: Notification>(params: N::Params) -> Vec<u8> {
+        let request = Request::build(N::METHOD)
+            .params(serde_json::to_value(params).unwrap())
+            .finish();
+        serde_json::to_vec(&request).unwrap()
+    }
+
+    fn assert_same(ours: &[u8], theirs: &[u8]) {
+        let ours_parsed: Value = serde_json::from_slice(ours).unwrap();
+        let theirs_parsed: Value = serde_json::from_slice(theirs).unwrap();
+        assert_eq!(ours_parsed, theirs_parsed);
+        // Only the order of an object's keys may differ: written from the parsed tree,
+        // the bytes are the library's exactly.
+        assert_eq!(serde_json::to_vec(&ours_parsed).unwrap(), theirs);
+    }
+
+    #[test]
+    fn published_diagnostics_are_the_librarys_json() {
+        let draft = "# 정책 😀 초안\r\n\r\n## 배경 Background\r\n\r\nThe clusters?concentrated \
+                     in 2023 grew \"fast.\r\n\r\n### 😀 Details\r\n\r\nMinister Kim said: \"We \
+                     will double it.\" 한국어 text â€™ here.\r\n\r\n## Next steps\r\n\r\nDone.\r\n";
+        let analysis = analyze(draft, DocumentKind::Markdown, &Config::default());
+        assert!(!analysis.diagnostics.is_empty());
+        let uri: Uri = "file:///tmp/%EC%A0%95%EC%B1%85%20draft.md".parse().unwrap();
+        for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let mut diagnostics = super::super::to_proto::diagnostics(&analysis, encoding);
+            // Every optional field, and a message that needs escaping.
+            diagnostics.push(lsp::Diagnostic {
+                message: "\"quoted\" \\ tab\t nul\u{0} 😀 한".to_owned(),
+                related_information: Some(vec![lsp::DiagnosticRelatedInformation {
+                    location: lsp::Location::new(uri.clone(), lsp::Range::default()),
+                    message: "see".to_owned(),
+                }]),
+                tags: Some(vec![lsp::DiagnosticTag::UNNECESSARY]),
+                data: Some(serde_json::json!({"fix": [1, "😀"]})),
+                code: Some(lsp::NumberOrString::Number(7)),
+                ..diagnostics[0].clone()
+            });
+            for version in [Some(3), None] {
+                let ours = Outgoing::Diagnostics {
+                    uri: uri.clone(),
+                    diagnostics: diagnostics.clone(),
+                    version,
+                }
+                .into_json()
+                .unwrap();
+                let theirs = library::<PublishDiagnostics>(PublishDiagnosticsParams {
+                    uri: uri.clone(),
+                    diagnostics: diagnostics.clone(),
+                    version,
+                });
+                assert_same(&ours, &theirs);
+            }
+        }
+        let cleared = Outgoing::Diagnostics {
+            uri: uri.clone(),
+            diagnostics: Vec::new(),
+            version: Some(1),
+        };
+        let theirs = library::<PublishDiagnostics>(PublishDiagnosticsParams {
+            uri,
+            diagnostics: Vec::new(),
+            version: Some(1),
+        });
+        assert_same(&cleared.into_json().unwrap(), &theirs);
+    }
+
+    #[test]
+    fn logs_and_shown_messages_are_the_librarys_json() {
+        let text = "line\r\n\"two\" 😀 한";
+        let log = Outgoing::Log(MessageType::WARNING, text.to_owned());
+        let theirs = library::<LogMessage>(LogMessageParams {
+            typ: MessageType::WARNING,
+            message: text.to_owned(),
+        });
+        assert_same(&log.into_json().unwrap(), &theirs);
+        let show = Outgoing::Show(MessageType::ERROR, text.to_owned());
+        let theirs = library::<ShowMessage>(ShowMessageParams {
+            typ: MessageType::ERROR,
+            message: text.to_owned(),
+        });
+        assert_same(&show.into_json().unwrap(), &theirs);
     }
 }

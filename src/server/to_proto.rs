@@ -11,7 +11,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::encoding::{self, PositionMap};
-use crate::analysis::{Analysis, Diagnostic, Document, Encoding, Severity};
+use crate::analysis::{Analysis, Diagnostic, Document, Encoding, Section, Severity};
 
 /// The `source` of every diagnostic.
 pub(crate) const SOURCE: &str = "policy-lsp";
@@ -156,60 +156,69 @@ fn heading_name(doc: &Document, heading: &Range<usize>) -> String {
     }
 }
 
-/// The words of the prose (markup and code blanked out): its whitespace-separated pieces
-/// that hold a letter or a digit. Found in one pass, then counted in any range by binary
-/// search — counting each section anew read the text once per level of nesting (a
-/// top-level section spans most of the draft), most of an outline's time on 1 MiB.
+/// The words of the prose (markup and code blanked out) — its whitespace-separated pieces
+/// that hold a letter or a digit — counted at a set of offsets in one pass over the text,
+/// then in any range between two of them without reading it again. Counting each section
+/// anew read the text once per level of nesting (a top-level section spans most of the
+/// draft): most of an outline's time on 1 MiB.
 struct Words<'a> {
     prose: &'a str,
-    /// Every whitespace-separated piece, as a byte range, in order.
-    pieces: Vec<Range<usize>>,
-    /// `words[i]`: how many of the first `i` pieces are words.
-    words: Vec<usize>,
+    /// The offsets asked for, sorted, each with the words that end at or before it and the
+    /// piece that straddles it (starts before it and ends after it), if any.
+    at: Vec<(usize, usize, Option<Range<usize>>)>,
 }
 
 impl<'a> Words<'a> {
-    fn new(prose: &'a str) -> Self {
-        let mut pieces = Vec::new();
-        let mut words = vec![0];
+    fn new(prose: &'a str, offsets: impl IntoIterator<Item = usize>) -> Self {
+        let mut offsets: Vec<usize> = offsets.into_iter().collect();
+        offsets.sort_unstable();
+        offsets.dedup();
+        let mut offsets = offsets.into_iter().peekable();
+        let mut at = Vec::with_capacity(offsets.len());
         let mut count = 0;
         for piece in prose.split_whitespace() {
             let start = piece.as_ptr() as usize - prose.as_ptr() as usize;
-            pieces.push(start..start + piece.len());
+            let end = start + piece.len();
+            while let Some(x) = offsets.next_if(|&x| x <= start) {
+                at.push((x, count, None));
+            }
+            while let Some(x) = offsets.next_if(|&x| x < end) {
+                at.push((x, count, Some(start..end)));
+            }
             count += usize::from(is_word(piece));
-            words.push(count);
         }
-        Words {
-            prose,
-            pieces,
-            words,
-        }
+        at.extend(offsets.map(|x| (x, count, None)));
+        Words { prose, at }
     }
 
-    /// As many as `prose[range].split_whitespace()` has words: a piece cut by an end of
-    /// the range counts as what is left of it inside.
+    /// As many as `prose[range].split_whitespace()` has words (a piece cut by an end of
+    /// the range counts as what is left of it inside); both ends must be among the
+    /// offsets given to [`Words::new`].
     fn count(&self, range: &Range<usize>) -> usize {
-        if self.prose.get(range.clone()).is_none() {
+        if self.prose.get(range.clone()).is_none() || range.is_empty() {
             return 0;
         }
-        let first = self.pieces.partition_point(|p| p.end <= range.start);
-        let last = self.pieces.partition_point(|p| p.start < range.end);
-        if first >= last {
-            return 0;
-        }
-        let mut n = self.words[last] - self.words[first];
-        let cut = if first + 1 == last {
-            &[first][..]
-        } else {
-            &[first, last - 1][..]
+        let find = |x: usize| {
+            let i = self.at.partition_point(|(y, ..)| *y < x);
+            self.at.get(i).filter(|(y, ..)| *y == x)
         };
-        for &i in cut {
-            let piece = &self.pieces[i];
-            if piece.start < range.start || piece.end > range.end {
-                let inside = piece.start.max(range.start)..piece.end.min(range.end);
-                n = n - usize::from(is_word(&self.prose[piece.clone()]))
-                    + usize::from(is_word(&self.prose[inside]));
+        let (Some((_, before_start, cut_start)), Some((_, before_end, cut_end))) =
+            (find(range.start), find(range.end))
+        else {
+            debug_assert!(false, "an offset not counted at: {range:?}");
+            return 0;
+        };
+        // The whole words inside: those that end by the end but not by the start, except
+        // the one cut by the start.
+        let mut n = before_end - before_start;
+        if let Some(cut) = cut_start {
+            if cut.end <= range.end && is_word(&self.prose[cut.clone()]) {
+                n -= 1;
             }
+            n += usize::from(is_word(&self.prose[range.start..cut.end.min(range.end)]));
+        }
+        if let Some(cut) = cut_end.as_ref().filter(|c| c.start >= range.start) {
+            n += usize::from(is_word(&self.prose[cut.start..range.end]));
         }
         n
     }
@@ -230,6 +239,11 @@ struct Flat {
     symbol: DocumentSymbol,
 }
 
+/// The whole section, which must contain its heading (`selectionRange ⊆ range`).
+fn whole_section(section: &Section) -> Range<usize> {
+    section.range.start.min(section.heading.start)..section.range.end.max(section.heading.end)
+}
+
 fn section_symbols(analysis: &Analysis, encoding: Encoding) -> Vec<Flat> {
     let doc = &analysis.document;
     let ranges = Ranges::new(
@@ -238,13 +252,17 @@ fn section_symbols(analysis: &Analysis, encoding: Encoding) -> Vec<Flat> {
         doc.sections.iter().flat_map(|s| [&s.range, &s.heading]),
     );
     let findings = &analysis.diagnostics;
-    let words = Words::new(&doc.prose);
+    let words = Words::new(
+        &doc.prose,
+        doc.sections.iter().flat_map(|s| {
+            let whole = whole_section(s);
+            [whole.start, whole.end]
+        }),
+    );
     doc.sections
         .iter()
         .map(|section| {
-            // The whole section must contain its heading (`selectionRange ⊆ range`).
-            let whole = section.range.start.min(section.heading.start)
-                ..section.range.end.max(section.heading.end);
+            let whole = whole_section(section);
             let first = findings.partition_point(|d| d.range.start < whole.start);
             let last = findings.partition_point(|d| d.range.start < whole.end);
             let found = last.saturating_sub(first);
@@ -376,16 +394,17 @@ pub(crate) fn byte_range(doc: &Document, range: lsp::Range, encoding: Encoding) 
 mod tests {
     use super::*;
     use crate::analysis::document::BlockQuote;
-    use crate::analysis::{analyze, DocumentKind, Fix, Section};
+    use crate::analysis::{analyze, DocumentKind, Fix};
     use crate::config::Config;
 
     const ALL: [Encoding; 3] = [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32];
 
     #[test]
     fn words_in_any_range_as_if_counted_there() {
-        let prose = "  One two-3 — «x» 제4조 규정\u{3000}적용 😀 ... 42\r\n\tend, - 🇰🇷 ";
-        let words = Words::new(prose);
+        let prose = "  One two-3 — «x» 제4조 규정\u{3000}적용 😀 ... 42\r\n\tend, - 🇰🇷 \
+                     a\u{b}b\u{c}c\u{85}d\u{a0}e\u{2028}f\u{1c}g\u{200b}h ½ ²";
         let ends: Vec<usize> = (0..=prose.len()).collect();
+        let words = Words::new(prose, ends.iter().copied());
         for &start in &ends {
             for &end in &ends {
                 let naive = prose.get(start..end).map_or(0, |t| {
@@ -596,60 +615,5 @@ mod tests {
             0..text.len()
         );
         assert_eq!(byte_range(doc, r(0, 99, 1, 1), Encoding::Utf8), 7..10);
-    }
-}
-
-#[cfg(test)]
-mod probe_tmp {
-    use super::*;
-    use crate::analysis::{analyze, DocumentKind};
-    use crate::config::Config;
-    use std::time::Instant;
-
-    fn med(mut f: impl FnMut()) -> f64 {
-        let mut v: Vec<f64> = (0..15)
-            .map(|_| {
-                let t = Instant::now();
-                f();
-                t.elapsed().as_secs_f64() * 1000.0
-            })
-            .collect();
-        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        v[7]
-    }
-
-    #[test]
-    #[ignore]
-    fn probe() {
-        for (file, kind) in [
-            ("/tmp/dump/draft-1MiB-markdown.md", DocumentKind::Markdown),
-            ("/tmp/dump/draft-1MiB-plaintext.txt", DocumentKind::PlainText),
-            ("/tmp/dump/draft-10MiB-plaintext.txt", DocumentKind::PlainText),
-        ] {
-            let text = std::fs::read_to_string(file).unwrap();
-            let a = analyze(&text, kind, &Config::default());
-            let e = Encoding::Utf16;
-            let syms = document_symbols(&a, e);
-            let diags = diagnostics(&a, e);
-            let uri: lsp::Uri = "file:///tmp/x.md".parse().unwrap();
-            println!(
-                "{file}: {} sections, {} diags, symbols json {} bytes",
-                a.document.sections.len(),
-                diags.len(),
-                serde_json::to_vec(&syms).unwrap().len()
-            );
-            println!("  symbols build  {:.2} ms", med(|| drop(document_symbols(&a, e))));
-            println!("  words          {:.2} ms", med(|| drop(Words::new(&a.document.prose))));
-            println!("  symbols value  {:.2} ms", med(|| drop(serde_json::to_vec(&serde_json::to_value(&syms).unwrap()).unwrap())));
-            println!("  symbols direct {:.2} ms", med(|| drop(serde_json::to_vec(&syms).unwrap())));
-            println!("  folding        {:.2} ms", med(|| drop(folding_ranges(&a, None))));
-            println!("  diags build    {:.2} ms", med(|| drop(diagnostics(&a, e))));
-            println!("  diags clone    {:.2} ms", med(|| drop(diags.clone())));
-            let p = lsp::PublishDiagnosticsParams { uri: uri.clone(), diagnostics: diags.clone(), version: Some(1) };
-            println!("  publish value  {:.2} ms", med(|| drop(serde_json::to_vec(&serde_json::to_value(&p).unwrap()).unwrap())));
-            println!("  publish direct {:.2} ms", med(|| drop(serde_json::to_vec(&p).unwrap())));
-            let q = super::super::query::Query::new(uri.clone(), a, Config::default(), e);
-            println!("  sem tokens     {:.2} ms", med(|| drop(super::super::semantic_tokens::tokens(&q, None))));
-        }
     }
 }
