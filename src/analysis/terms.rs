@@ -642,6 +642,19 @@ static MEANS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("means pattern is valid")
 });
 
+/// [`MEANS`] without the upper bounds `{1,80}` and `{0,5}?`, for [`bounded_captures`].
+static MEANS_RELAXED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?:^|[.;:]\s+|\n\s*)(?:[-*+•·□■○●◦▪※◆◇▶①-⑳]\s*)?(?:(?:[Aa]n?|[Tt]he)\s+)?(?:[“"‘']([^"“”‘’'\n]+)[”"’']|(?:[Tt]he\s+term\s+)?(?:(?:An?|The)\s+)?([A-Z][\w&’'-]*(?:[ \t]+[\w&’'-]+)*?))\s+(?:means|shall\s+mean|refers\s+to|is\s+defined\s+as|is\s+used\s+to\s+mean)\s+([^.;\n]+)"#,
+    )
+    .expect("means pattern is valid")
+});
+
+fn means_within(caps: &regex::Captures<'_>) -> bool {
+    caps.get(1).is_none_or(|m| m.as_str().chars().count() <= 80)
+        && caps.get(2).is_none_or(|m| blank_runs(m.as_str()) <= 5)
+}
+
 /// A term in double quotes followed by a defining verb is a definition wherever it stands
 /// in the sentence: `In this Act, "berth operator" means …`.
 static QUOTED_MEANS: LazyLock<Regex> = LazyLock::new(|| {
@@ -651,6 +664,18 @@ static QUOTED_MEANS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("quoted means pattern is valid")
 });
 
+/// [`QUOTED_MEANS`] without the upper bound `{1,80}`, for [`bounded_captures`].
+static QUOTED_MEANS_RELAXED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?:^|[\s(,:;])[“"]([^"“”\n]+)[”"]\s+(?:means|shall\s+mean|refers\s+to|is\s+defined\s+as|is\s+used\s+to\s+mean)\s+([^.;\n]+)"#,
+    )
+    .expect("quoted means pattern is valid")
+});
+
+fn quoted_means_within(caps: &regex::Captures<'_>) -> bool {
+    caps.get(1).is_none_or(|m| m.as_str().chars().count() <= 80)
+}
+
 /// A clause after a comma that defines a lower-case term with an unambiguous verb:
 /// `Under the bill, a gig courier is defined as …`.
 static CLAUSE_DEFINED: LazyLock<Regex> = LazyLock::new(|| {
@@ -659,6 +684,18 @@ static CLAUSE_DEFINED: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("clause pattern is valid")
 });
+
+/// [`CLAUSE_DEFINED`] without the upper bound `{0,3}?`, for [`bounded_captures`].
+static CLAUSE_DEFINED_RELAXED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#",\s+(?:[Aa]n?|[Tt]he)\s+([a-z][\w’'-]*(?:[ \t]+[a-z][\w’'-]*)*?)\s+(?:is\s+defined\s+as|shall\s+mean)\s+([^.;\n]+)"#,
+    )
+    .expect("clause pattern is valid")
+});
+
+fn clause_defined_within(caps: &regex::Captures<'_>) -> bool {
+    caps.get(1).is_none_or(|m| blank_runs(m.as_str()) <= 3)
+}
 
 /// Subjects that make `X means …` an ordinary sentence, not a definition.
 const NOT_A_TERM: &[&str] = &[
@@ -686,7 +723,7 @@ fn means(prose: &str, out: &mut Vec<Definition>) {
     if !DEFINING_VERB.is_match(prose) {
         return;
     }
-    for caps in MEANS.captures_iter(prose) {
+    for caps in bounded_captures(&MEANS_RELAXED, &MEANS, means_within, prose) {
         let (Some(term), Some(body)) = (caps.get(1).or(caps.get(2)), caps.get(3)) else {
             continue;
         };
@@ -715,10 +752,18 @@ fn means(prose: &str, out: &mut Vec<Definition>) {
             DefinitionKind::Means,
         ));
     }
-    for caps in QUOTED_MEANS
-        .captures_iter(prose)
-        .chain(CLAUSE_DEFINED.captures_iter(prose))
-    {
+    for caps in bounded_captures(
+        &QUOTED_MEANS_RELAXED,
+        &QUOTED_MEANS,
+        quoted_means_within,
+        prose,
+    )
+    .chain(bounded_captures(
+        &CLAUSE_DEFINED_RELAXED,
+        &CLAUSE_DEFINED,
+        clause_defined_within,
+        prose,
+    )) {
         let (Some(term), Some(body)) = (caps.get(1), caps.get(2)) else {
             continue;
         };
@@ -789,6 +834,17 @@ static ACRONYM_THEN_LONG_FORM: LazyLock<Regex> = LazyLock::new(|| {
         .expect("reverse pattern is valid")
 });
 
+/// [`ACRONYM_THEN_LONG_FORM`] without the upper bound `{4,120}`, for [`bounded_captures`].
+static ACRONYM_THEN_LONG_FORM_RELAXED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)([A-Z][A-Z0-9&]*[A-Z][A-Z0-9]*s?)\s+\(([^()\n]{4,})\)")
+        .expect("reverse pattern is valid")
+});
+
+fn acronym_then_long_form_within(caps: &regex::Captures<'_>) -> bool {
+    caps.get(2)
+        .is_none_or(|m| m.as_str().chars().count() <= 120)
+}
+
 fn expansions(prose: &str, out: &mut Vec<Definition>) {
     // Both shapes have a bracket; most blocks have none.
     if memchr::memchr(b'(', prose.as_bytes()).is_none() {
@@ -808,7 +864,12 @@ fn expansions(prose: &str, out: &mut Vec<Definition>) {
             ));
         }
     }
-    for caps in ACRONYM_THEN_LONG_FORM.captures_iter(prose) {
+    for caps in bounded_captures(
+        &ACRONYM_THEN_LONG_FORM_RELAXED,
+        &ACRONYM_THEN_LONG_FORM,
+        acronym_then_long_form_within,
+        prose,
+    ) {
         let acronym = caps.get(1).expect("group 1 is not optional");
         let inside = caps.get(2).expect("group 2 is not optional");
         if long_form(acronym.as_str(), inside.as_str()) == Some(0) {
@@ -903,6 +964,59 @@ static APPOSITIVE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("appositive pattern is valid")
 });
 
+/// [`APPOSITIVE`] without the upper bound, for [`bounded_captures`].
+static APPOSITIVE_RELAXED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"([\p{L}][\p{L}'’-]*)(?:—|\s–\s|\s—\s|\?)(\p{Ll}[^—–?\n]{8,}?)(?:—|\s–\s|\s—\s|\?)\p{L}",
+    )
+    .expect("appositive pattern is valid")
+});
+
+/// The longest appositive, in characters: its first lower-case letter and 240 more.
+const APPOSITIVE_MAX_CHARS: usize = 241;
+
+/// The matches `exact` finds, one after another like `captures_iter`, searched with
+/// `relaxed`: the same pattern with a bounded repetition's upper bound dropped, which is
+/// many times cheaper to compile (each bound copies its class, and Unicode classes are
+/// large). `within` tells from a match's groups whether every such repetition kept its
+/// bound. The relaxed pattern orders the paths it can take exactly as the bounded one does
+/// and has more of them, so when its match is within the bounds it is the bounded pattern's
+/// match too; otherwise that one search is made with `exact`, compiled only then. Neither
+/// pattern may match the empty string.
+pub(crate) fn bounded_captures<'h>(
+    relaxed: &'h Regex,
+    exact: &'h LazyLock<Regex>,
+    within: impl Fn(&regex::Captures<'_>) -> bool + 'h,
+    haystack: &'h str,
+) -> impl Iterator<Item = regex::Captures<'h>> + 'h {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at > haystack.len() {
+            return None;
+        }
+        let mut caps = relaxed.captures_at(haystack, at)?;
+        if !within(&caps) {
+            caps = exact.captures_at(haystack, at)?;
+        }
+        let whole = caps.get(0).expect("group 0 is the match");
+        debug_assert!(
+            !whole.is_empty(),
+            "the patterns never match the empty string"
+        );
+        at = whole.end().max(whole.start() + 1);
+        Some(caps)
+    })
+}
+
+/// How many runs of blanks (spaces, tabs) `text` has: the repetitions of `[ \t]+word`
+/// after a first word.
+fn blank_runs(text: &str) -> usize {
+    text.split([' ', '\t'])
+        .filter(|w| !w.is_empty())
+        .count()
+        .saturating_sub(1)
+}
+
 /// Words that start an aside rather than say what something is.
 const NOT_AN_APPOSITIVE: &[&str] = &[
     "which",
@@ -962,7 +1076,10 @@ fn appositives(prose: &str, out: &mut Vec<Definition>) {
     if !APPOSITIVE_DASH.is_match(prose) {
         return;
     }
-    for caps in APPOSITIVE.captures_iter(prose) {
+    let within = |caps: &regex::Captures<'_>| {
+        caps.get(2).map_or(0, |m| m.as_str().chars().count()) <= APPOSITIVE_MAX_CHARS
+    };
+    for caps in bounded_captures(&APPOSITIVE_RELAXED, &APPOSITIVE, within, prose) {
         let term = caps.get(1).expect("group 1 is not optional");
         let body = caps.get(2).expect("group 2 is not optional");
         let mut words = body.as_str().split_whitespace();
@@ -1166,6 +1283,140 @@ mod tests {
     use super::*;
     use crate::analysis::DocumentKind;
     use crate::config::Config;
+
+    /// Random texts from `pieces`, the same every run (xorshift).
+    fn random_texts(pieces: &[&str], count: usize, length: usize) -> Vec<String> {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        (0..count)
+            .map(|_| {
+                let mut text = String::new();
+                for _ in 0..length {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+                }
+                text
+            })
+            .collect()
+    }
+
+    /// `bounded_captures` finds what `exact.captures_iter` finds, on texts where the
+    /// relaxed pattern alone would find something else more than `min_different` times.
+    fn assert_bounded_equals_exact(
+        relaxed: &Regex,
+        exact: &LazyLock<Regex>,
+        within: impl Fn(&regex::Captures<'_>) -> bool + Copy,
+        texts: &[String],
+        min_different: usize,
+    ) {
+        let groups = |caps: regex::Captures<'_>| -> Vec<Option<Range<usize>>> {
+            caps.iter().map(|g| g.map(|g| g.range())).collect()
+        };
+        let mut different = 0;
+        for text in texts {
+            let expected: Vec<_> = exact.captures_iter(text).map(groups).collect();
+            let found: Vec<_> = bounded_captures(relaxed, exact, within, text)
+                .map(groups)
+                .collect();
+            assert_eq!(found, expected, "{text:?}");
+            let unbounded: Vec<_> = relaxed.captures_iter(text).map(groups).collect();
+            different += usize::from(unbounded != expected);
+        }
+        // The texts do reach the bounds, so the comparison tests them.
+        assert!(different > min_different, "{different}");
+    }
+
+    const ANY_TEXT: &[&str] = &[
+        "a", "é", "É", "ǅ", "한국", "😀", "’", "'", "-", " ", "\u{a0}", "\t", "\n", "\r\n", ".",
+        ",", ";", ":", "7", "\u{301}", "ſ", "K", "x", "X", "_", "&",
+    ];
+
+    /// The appositive search finds exactly what the pattern with `{8,240}?` found.
+    #[test]
+    fn appositive_search_equals_the_bounded_pattern() {
+        let pieces = [
+            "hub",
+            "Hub",
+            "—",
+            "–",
+            "?",
+            " — ",
+            " – ",
+            "—self-governing ",
+            "partnerships of ports and towns ",
+            "a very long aside that goes on and on about the harbour, its berths and its levies ",
+        ];
+        // Long stretches without a dash, to reach the bound.
+        let long = "and then a very long aside that goes on and on about the harbour, its levies ";
+        let pieces: Vec<&str> = pieces
+            .iter()
+            .chain(ANY_TEXT)
+            .copied()
+            .chain([long; 40])
+            .collect();
+        let within = |caps: &regex::Captures<'_>| {
+            caps.get(2).map_or(0, |m| m.as_str().chars().count()) <= APPOSITIVE_MAX_CHARS
+        };
+        let texts = random_texts(&pieces, 5_000, 24);
+        assert_bounded_equals_exact(&APPOSITIVE_RELAXED, &APPOSITIVE, within, &texts, 10);
+    }
+
+    /// The acronym-then-long-form search finds exactly what the pattern with `{4,120}` found.
+    #[test]
+    fn long_form_search_equals_the_bounded_pattern() {
+        let pieces = [
+            "MOEF", "R&D", "SMEs", "ICT", "Moef", " ", "  ", "(", ")", " (", "Ministry of ",
+            "Economy and Finance", "a long form that goes on for forty characters ",
+            "(a long form that goes on and on for well over a hundred and twenty characters, so that it reaches the bound) ",
+            "MOEF (a long form of some hundred characters, give or take a few, that may reach the bound ",
+            "ICT (", "R&D (", "Ministry) ", "and more words that go on ",
+        ];
+        let pieces: Vec<&str> = pieces.iter().chain(ANY_TEXT).copied().collect();
+        let texts = random_texts(&pieces, 5_000, 24);
+        assert_bounded_equals_exact(
+            &ACRONYM_THEN_LONG_FORM_RELAXED,
+            &ACRONYM_THEN_LONG_FORM,
+            acronym_then_long_form_within,
+            &texts,
+            10,
+        );
+    }
+
+    /// The definition searches find exactly what the patterns with `{1,80}`, `{0,5}?` and
+    /// `{0,3}?` found.
+    #[test]
+    fn definition_searches_equal_the_bounded_patterns() {
+        let pieces = [
+            "\"", "“", "”", "‘", "’", "'", " means ", " shall mean ", " refers to ",
+            " is defined as ", " is used to mean ", "means", " shall  mean ", ", the ", ", a ",
+            ", An ", "The ", "The term ", "A ", "An ", "Port levy", "port", " levy", " Harbour",
+            " of", "\t", "• ", "① ", "- ", "* ", " a charge on ships", ". ", "; ", ":\n",
+            "a long quoted name that runs on well past eighty characters if it keeps going ",
+            " one two three four five six", " Alpha Beta Gamma Delta Epsilon Zeta Eta",
+            " berth operator ", "x_y",
+            "“a quoted name that runs on for seventy characters or so, not much more” means ",
+            "\"a quoted name that runs on past eighty characters if it keeps going on and on\" means ",
+            "\"a quoted name of nearly eighty characters, give or take a word or two",
+        ];
+        let pieces: Vec<&str> = pieces.iter().chain(ANY_TEXT).copied().collect();
+        let texts = random_texts(&pieces, 5_000, 24);
+        assert_bounded_equals_exact(&MEANS_RELAXED, &MEANS, means_within, &texts, 10);
+        assert_bounded_equals_exact(
+            &QUOTED_MEANS_RELAXED,
+            &QUOTED_MEANS,
+            quoted_means_within,
+            &texts,
+            10,
+        );
+        assert_bounded_equals_exact(
+            &CLAUSE_DEFINED_RELAXED,
+            &CLAUSE_DEFINED,
+            clause_defined_within,
+            &texts,
+            10,
+        );
+    }
 
     fn index(text: &str, kind: DocumentKind) -> (Document, Vec<(String, String, DefinitionKind)>) {
         let doc = Document::parse(text, kind, &Config::default());

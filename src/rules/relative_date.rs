@@ -33,6 +33,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::vague_attribution::folded_pattern;
 use super::{Context, Reporter, Rule, Scope};
 use crate::analysis::Severity;
 
@@ -49,30 +50,49 @@ const PERIOD: &str = r"(?:week|month|year|weekend)";
 const COUNT: &str =
     r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|several)";
 
+/// Relative dates, in any case.
+fn relative_pattern() -> String {
+    format!(
+        r"(?-u:\b)(?:on\s+the\s+(?:\d{{1,2}}(?:st|nd|rd|th)|same\s+day|following\s+day|previous\s+day)(?-u:\b)|(?:earlier|later)\s+this\s+{PERIOD}(?-u:\b)|(?:this|last|next)\s+(?:{PERIOD}|{WEEKDAY})(?-u:\b)|(?:on\s+)?{WEEKDAY}(?-u:\b)|{COUNT}\s+(?:days?|weeks?|months?|years?)\s+ago(?-u:\b)|yesterday(?-u:\b)|today(?-u:\b)|tomorrow(?-u:\b)|tonight(?-u:\b)|recently(?-u:\b)|the\s+day\s+before\s+yesterday(?-u:\b))"
+    )
+}
+
+/// [`relative_pattern`] for prose whose ASCII letters are lower-cased (see
+/// [`folded_pattern`]).
 static RELATIVE_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?i)(?-u:\b)(?:on\s+the\s+(?:\d{{1,2}}(?:st|nd|rd|th)|same\s+day|following\s+day|previous\s+day)(?-u:\b)|(?:earlier|later)\s+this\s+{PERIOD}(?-u:\b)|(?:this|last|next)\s+(?:{PERIOD}|{WEEKDAY})(?-u:\b)|(?:on\s+)?{WEEKDAY}(?-u:\b)|{COUNT}\s+(?:days?|weeks?|months?|years?)\s+ago(?-u:\b)|yesterday(?-u:\b)|today(?-u:\b)|tomorrow(?-u:\b)|tonight(?-u:\b)|recently(?-u:\b)|the\s+day\s+before\s+yesterday(?-u:\b))"
-    ))
-    .expect("relative-date pattern is valid")
+    Regex::new(&folded_pattern(&relative_pattern())).expect("relative-date pattern is valid")
 });
 
 const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
 
 /// A full date (day, month and year in any common order, or numeric) or a year in
-/// brackets: what anchors a relative date in its sentence.
-static ABSOLUTE_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?i)(?-u:\b)\d{{1,2}}\s+{MONTH}\s+\d{{4}}(?-u:\b)|(?-u:\b){MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}(?-u:\b)|(?-u:\b)\d{{4}}-\d{{2}}-\d{{2}}(?-u:\b)|(?-u:\b)\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}(?-u:\b)|\(\s*(?:19|20)\d{{2}}\s*\)|(?-u:\b){WEEKDAY},?\s+\d{{1,2}}\s+{MONTH}|(?-u:\b){WEEKDAY},?\s+{MONTH}\s+\d{{1,2}}|(?-u:\b)(?:19|20)\d{{2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*\d{{1,2}}",
+/// brackets, in any case: what anchors a relative date in its sentence.
+fn absolute_pattern() -> String {
+    format!(
+        r"(?-u:\b)\d{{1,2}}\s+{MONTH}\s+\d{{4}}(?-u:\b)|(?-u:\b){MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}(?-u:\b)|(?-u:\b)\d{{4}}-\d{{2}}-\d{{2}}(?-u:\b)|(?-u:\b)\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}(?-u:\b)|\(\s*(?:19|20)\d{{2}}\s*\)|(?-u:\b){WEEKDAY},?\s+\d{{1,2}}\s+{MONTH}|(?-u:\b){WEEKDAY},?\s+{MONTH}\s+\d{{1,2}}|(?-u:\b)(?:19|20)\d{{2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*\d{{1,2}}",
         WEEKDAY = WEEKDAY
-    ))
-    .expect("absolute-date pattern is valid")
+    )
+}
+
+/// [`absolute_pattern`] for prose whose ASCII letters are lower-cased (see
+/// [`folded_pattern`]).
+static ABSOLUTE_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&folded_pattern(&absolute_pattern())).expect("absolute-date pattern is valid")
+});
+
+/// [`absolute_pattern`] for ASCII prose with its letters lower-cased. On ASCII text `\d`
+/// and `\s` are their ASCII classes, which compile to a fraction of the Unicode ones; most
+/// sentences are ASCII, so most drafts never compile [`ABSOLUTE_DATE`].
+static ABSOLUTE_DATE_ASCII: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!("(?-u:{})", absolute_pattern())).expect("absolute-date pattern is valid")
 });
 
 fn check(cx: &Context, out: &mut Reporter) {
     let doc = cx.doc;
     for block in doc.blocks.iter().filter(|b| !b.is_heading()) {
         let prose = doc.prose(block.range.clone());
-        for found in RELATIVE_DATE.find_iter(prose) {
+        let lower = prose.to_ascii_lowercase();
+        for found in RELATIVE_DATE.find_iter(&lower) {
             let range = block.range.start + found.start()..block.range.start + found.end();
             if doc.quotation_at(range.start).is_some()
                 || recurring(&prose[..found.start()])
@@ -80,8 +100,7 @@ fn check(cx: &Context, out: &mut Reporter) {
             {
                 continue;
             }
-            let phrase = found
-                .as_str()
+            let phrase = prose[found.range()]
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
@@ -104,13 +123,135 @@ fn recurring(before: &str) -> bool {
 
 /// Whether the sentence around `range` also states an absolute date.
 fn anchored(cx: &Context, range: Range<usize>) -> bool {
-    let sentence = cx.doc.sentence_at(range.start);
-    ABSOLUTE_DATE.is_match(cx.doc.prose(sentence))
+    let sentence = cx.doc.prose(cx.doc.sentence_at(range.start));
+    // Every date the pattern knows has a digit (`\d`, any Unicode digit, so any byte that
+    // is not ASCII may start one); a sentence without one is not anchored, and the pattern,
+    // costly to compile, is compiled only for a draft that needs it.
+    sentence
+        .bytes()
+        .any(|b| b.is_ascii_digit() || !b.is_ascii())
+        && if sentence.is_ascii() {
+            ABSOLUTE_DATE_ASCII.is_match(&sentence.to_ascii_lowercase())
+        } else {
+            ABSOLUTE_DATE.is_match(&sentence.to_ascii_lowercase())
+        }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::{assert_flags, assert_no_findings};
+    use crate::rules::vague_attribution::tests::{
+        assert_folded_equals_case_insensitive, random_texts, ANY_TEXT,
+    };
+
+    /// The folded searches find exactly what `(?i)` and the patterns found.
+    #[test]
+    fn folded_searches_equal_the_case_insensitive_patterns() {
+        let pieces = [
+            "on the 1st",
+            "On The 22ND",
+            "on the same day",
+            "this week",
+            "LAST ",
+            "next",
+            "Monday",
+            "tueſday",
+            "SUNDAY",
+            "weekend",
+            "earlier this month",
+            "Later This Year",
+            "three weeks ago",
+            "2 DAYS AGO",
+            "a few months ago",
+            "yesterday",
+            "Today",
+            "TOMORROW",
+            "tonight",
+            "recently",
+            "the day before yesterday",
+            "12 March 2026",
+            "March 12th, 2026",
+            "2026-03-12",
+            "12/03/2026",
+            "(2026)",
+            "( 1999 )",
+            "Monday, 12 March",
+            "mon, sept. 3",
+            "2026 . 3 . 12",
+            "Sep",
+            "Dec.",
+            "\u{212A}",
+            "ago",
+            "day",
+            " ",
+            " ",
+            "  ",
+            ", ",
+            "_",
+            "2026",
+            "3",
+            "٣",
+        ];
+        let pieces: Vec<&str> = pieces.iter().chain(ANY_TEXT).copied().collect();
+        let texts = random_texts(&pieces, 5_000, 16);
+        assert_folded_equals_case_insensitive(&super::relative_pattern(), &texts);
+        assert_folded_equals_case_insensitive(&super::absolute_pattern(), &texts);
+    }
+
+    /// On ASCII text, the ASCII date pattern finds what `(?i)` and the pattern found.
+    #[test]
+    fn ascii_date_pattern_equals_the_case_insensitive_one_on_ascii() {
+        let pieces = [
+            "12 March 2026",
+            "March 12th, 2026",
+            "2026-03-12",
+            "12/03/2026",
+            "(2026)",
+            "( 1999 )",
+            "Monday, 12 March",
+            "MON, SEPT. 3",
+            "2026 . 3 . 12",
+            "Sep",
+            "Dec.",
+            "May",
+            "2026",
+            "3",
+            "45",
+            " ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\x0B",
+            "\x0C",
+            ",",
+            ".",
+            "/",
+            "-",
+            "(",
+            ")",
+            "x",
+            "_",
+            "Tuesday",
+            "jan",
+            "JUNE",
+            "1",
+        ];
+        let exact = regex::Regex::new(&format!("(?i){}", super::absolute_pattern())).unwrap();
+        let mut matches = 0;
+        for text in random_texts(&pieces, 5_000, 12) {
+            let lower = text.to_ascii_lowercase();
+            let found = super::ABSOLUTE_DATE_ASCII.is_match(&lower);
+            assert_eq!(found, exact.is_match(&text), "{text:?}");
+            let expected: Vec<_> = exact.find_iter(&text).map(|m| m.range()).collect();
+            let ascii: Vec<_> = super::ABSOLUTE_DATE_ASCII
+                .find_iter(&lower)
+                .map(|m| m.range())
+                .collect();
+            assert_eq!(ascii, expected, "{text:?}");
+            matches += usize::from(found);
+        }
+        assert!(matches > 100, "{matches}");
+    }
 
     #[test]
     fn flags_relative_dates() {

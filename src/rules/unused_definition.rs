@@ -27,6 +27,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use super::vague_attribution::folded_pattern;
 use super::{Context, Reporter, Rule, Scope};
 use crate::analysis::terms::{term_key, Definition, DefinitionKind};
 use crate::analysis::Severity;
@@ -113,13 +114,18 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 
 /// Every occurrence of any defined term in one pass over the prose, with its key.
 fn find_uses(prose: &str, keys: &[&str]) -> Option<Vec<(String, Range<usize>)>> {
-    let mut alternatives: Vec<String> = keys.iter().map(|k| inflected(k)).collect();
-    alternatives.sort_by_key(|a| std::cmp::Reverse(a.len()));
-    alternatives.dedup();
-    let pattern = format!(
-        r"(?i)(?:^|[^\p{{L}}\p{{N}}&])((?:{}))(?:$|[^\p{{L}}\p{{N}}&])",
-        alternatives.join("|")
-    );
+    let pattern = uses_pattern(keys);
+    // Keys are lower case. When they are ASCII, the pattern is searched, case-sensitive, on
+    // a copy of the prose with its ASCII letters lower-cased, which finds what `(?i)` finds
+    // on the prose at the same offsets (`folded_pattern`) and compiles several times faster.
+    let ascii = keys.iter().all(|k| k.is_ascii());
+    let lower;
+    let (pattern, haystack) = if ascii {
+        lower = prose.to_ascii_lowercase();
+        (folded_pattern(&pattern), lower.as_str())
+    } else {
+        (format!("(?i){pattern}"), prose)
+    };
     // Terms come from the draft; a pathological one only costs this rule, never the run.
     let regex = regex::RegexBuilder::new(&pattern)
         .size_limit(1 << 22)
@@ -127,15 +133,27 @@ fn find_uses(prose: &str, keys: &[&str]) -> Option<Vec<(String, Range<usize>)>> 
         .ok()?;
     let mut uses = Vec::new();
     let mut at = 0;
-    while let Some(caps) = regex.captures_at(prose, at) {
+    while let Some(caps) = regex.captures_at(haystack, at) {
         let found = caps.get(1).expect("group 1 is not optional");
         uses.push((
-            crate::analysis::terms::term_key(found.as_str()),
+            crate::analysis::terms::term_key(&prose[found.range()]),
             found.range(),
         ));
         at = found.end();
     }
     Some(uses)
+}
+
+/// Any of `keys` in any inflection, between characters that are not letters, digits or `&`,
+/// as group 1; case-sensitive.
+fn uses_pattern(keys: &[&str]) -> String {
+    let mut alternatives: Vec<String> = keys.iter().map(|k| inflected(k)).collect();
+    alternatives.sort_by_key(|a| std::cmp::Reverse(a.len()));
+    alternatives.dedup();
+    format!(
+        r"(?:^|[^\p{{L}}\p{{N}}&])((?:{}))(?:$|[^\p{{L}}\p{{N}}&])",
+        alternatives.join("|")
+    )
 }
 
 /// A pattern for a key in any inflection: words separated by any whitespace, the last
@@ -158,6 +176,77 @@ fn inflected(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::{assert_flags, assert_no_findings};
+    use crate::rules::vague_attribution::tests::{random_texts, ANY_TEXT};
+
+    /// The search for uses finds what the case-insensitive pattern found on the prose, for
+    /// ASCII keys (searched folded) and others.
+    #[test]
+    fn uses_equal_the_case_insensitive_pattern() {
+        let keys: &[&[&str]] = &[
+            &[
+                "port levy",
+                "mentor",
+                "harbour safety board",
+                "hsb",
+                "r&d",
+                "agency",
+                "task",
+            ],
+            &["café", "port levy", "ſhip"],
+        ];
+        let pieces = [
+            "Port",
+            "PORT",
+            "port",
+            " levy",
+            " Levies",
+            "-levy",
+            "'s",
+            "’s",
+            "Mentor",
+            "mentoring",
+            "MENTORED",
+            "Harbour Safety Board",
+            "HSB",
+            "hsbs",
+            "R&D",
+            "agency",
+            "Agencies",
+            "ſhip",
+            "\u{212A}",
+            "tasks",
+            "TAS\u{212A}",
+            "café",
+            "CAFÉ",
+            "Cafés",
+            " ",
+            "  ",
+            "\n",
+            "é",
+            "9",
+            "&",
+        ];
+        let pieces: Vec<&str> = pieces.iter().chain(ANY_TEXT).copied().collect();
+        for keys in keys {
+            let exact = regex::Regex::new(&format!("(?i){}", super::uses_pattern(keys))).unwrap();
+            let mut matches = 0;
+            for text in random_texts(&pieces, 400, 24) {
+                let mut expected = Vec::new();
+                let mut at = 0;
+                while let Some(caps) = exact.captures_at(&text, at) {
+                    let found = caps.get(1).unwrap();
+                    expected.push((
+                        crate::analysis::terms::term_key(found.as_str()),
+                        found.range(),
+                    ));
+                    at = found.end();
+                }
+                matches += expected.len();
+                assert_eq!(super::find_uses(&text, keys), Some(expected), "{text:?}");
+            }
+            assert!(matches > 100, "{matches}");
+        }
+    }
 
     #[test]
     fn flags_terms_never_used_again() {

@@ -47,25 +47,54 @@ const GROUP: &str = r"(?:experts|officials|critics|analysts|observers|sources|in
 const IMPERSONAL_VERB: &str = r"(?:said|believed|reported|claimed|thought|understood|rumou?red|alleged|argued|known|suggested|feared|expected)";
 
 /// `GROUP VERB` (with an optional adjective such as "industry" or "some"), impersonal
-/// passives (`it is said`, `it has been reported`) and `reports suggest`.
+/// passives (`it is said`, `it has been reported`) and `reports suggest`, in any case.
+fn vague_pattern() -> String {
+    format!(
+        r"(?-u:\b)(?:(?:(?:some|many|most|several|other|industry|government|market|local|foreign|senior|unnamed|anonymous|independent)\s+)?{GROUP}\s+(?:have\s+|had\s+|widely\s+|often\s+|now\s+)?{VERB}(?-u:\b)|it\s+(?:is|was|has\s+been|had\s+been)\s+(?:widely\s+|often\s+|generally\s+)?{IMPERSONAL_VERB}(?-u:\b)|(?:reports|rumou?rs)\s+(?:suggest|say|said|indicate)(?-u:\b)|according\s+to\s+(?:some\s+|many\s+)?(?:experts|officials|sources|observers|analysts|critics|reports))"
+    )
+}
+
+/// [`vague_pattern`] for prose whose ASCII letters are lower-cased
+/// ([`str::to_ascii_lowercase`]); see [`folded_pattern`].
 static VAGUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?i)(?-u:\b)(?:(?:(?:some|many|most|several|other|industry|government|market|local|foreign|senior|unnamed|anonymous|independent)\s+)?{GROUP}\s+(?:have\s+|had\s+|widely\s+|often\s+|now\s+)?{VERB}(?-u:\b)|it\s+(?:is|was|has\s+been|had\s+been)\s+(?:widely\s+|often\s+|generally\s+)?{IMPERSONAL_VERB}(?-u:\b)|(?:reports|rumou?rs)\s+(?:suggest|say|said|indicate)(?-u:\b)|according\s+to\s+(?:some\s+|many\s+)?(?:experts|officials|sources|observers|analysts|critics|reports))"
-    ))
-    .expect("vague-attribution pattern is valid")
+    Regex::new(&folded_pattern(&vague_pattern())).expect("vague-attribution pattern is valid")
 });
+
+/// A pattern whose literal letters are lower-case ASCII, rewritten so that it finds on a
+/// copy of the text with its ASCII letters lower-cased exactly what `(?i)` and the pattern
+/// find on the text itself, at the same byte offsets: the only letters outside ASCII whose
+/// case folds onto an ASCII one are `ſ` (s) and the Kelvin sign `K` (k), so those two
+/// letters become classes. Case-insensitive Unicode patterns over long alternations are
+/// several times dearer to compile; this one stays case-sensitive. The pattern's escapes
+/// (`\s`, `\b`) are kept as they are.
+pub(crate) fn folded_pattern(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                out.extend(chars.next());
+            }
+            's' => out.push_str("[sſ]"),
+            'k' => out.push_str("[k\u{212A}]"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
 
 fn check(cx: &Context, out: &mut Reporter) {
     let doc = cx.doc;
     for block in &doc.blocks {
         let prose = doc.prose(block.range.clone());
-        for found in VAGUE.find_iter(prose) {
+        let lower = prose.to_ascii_lowercase();
+        for found in VAGUE.find_iter(&lower) {
             if named_before(&prose[..found.start()]) {
                 continue;
             }
             let range = block.range.start + found.start()..block.range.start + found.end();
-            let phrase = found
-                .as_str()
+            let phrase = prose[found.range()]
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
@@ -120,8 +149,127 @@ fn named_before(before: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use crate::rules::testing::{assert_flags, assert_no_findings};
+
+    /// Random texts from `pieces`, the same every run (xorshift).
+    pub(crate) fn random_texts(pieces: &[&str], count: usize, length: usize) -> Vec<String> {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        (0..count)
+            .map(|_| {
+                let mut text = String::new();
+                for _ in 0..length {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+                }
+                text
+            })
+            .collect()
+    }
+
+    /// Pieces of any text: letters that fold onto ASCII ones, Korean, emoji, accents,
+    /// punctuation, line breaks.
+    pub(crate) const ANY_TEXT: &[&str] = &[
+        "a", "é", "É", "한국", "😀", "’", "'", "-", " ", "\u{a0}", "\t", "\n", "\r\n", ".", ",",
+        ";", ":", "7", "12", "\u{301}", "ſ", "\u{212A}", "K", "x", "X", "_", "&", "İ", "ß",
+    ];
+
+    /// `(?i)` and the pattern on the text find what the folded pattern finds on the text
+    /// lower-cased.
+    pub(crate) fn assert_folded_equals_case_insensitive(pattern: &str, texts: &[String]) {
+        let exact = regex::Regex::new(&format!("(?i){pattern}")).unwrap();
+        let folded = regex::Regex::new(&super::folded_pattern(pattern)).unwrap();
+        let mut matches = 0;
+        for text in texts {
+            let expected: Vec<_> = exact.find_iter(text).map(|m| m.range()).collect();
+            let lower = text.to_ascii_lowercase();
+            let found: Vec<_> = folded.find_iter(&lower).map(|m| m.range()).collect();
+            assert_eq!(found, expected, "{text:?}");
+            matches += expected.len();
+        }
+        assert!(matches > 100, "{matches}");
+    }
+
+    /// The folded search finds exactly what `(?i)` and the pattern found.
+    #[test]
+    fn folded_search_equals_the_case_insensitive_pattern() {
+        let pieces = [
+            "Experts",
+            "EXPERTS",
+            "experts",
+            "ſources",
+            "Some",
+            "some",
+            "many",
+            "people",
+            "Most ",
+            "industry",
+            "say",
+            "SAID",
+            "think",
+            "thinks",
+            "Pointed",
+            "out",
+            "point",
+            "it",
+            "It",
+            "IS",
+            "was",
+            "has",
+            "been",
+            "widely",
+            "reported",
+            "rumoured",
+            "rumored",
+            "known",
+            "\u{212A}nown",
+            "reports",
+            "Rumours",
+            "suggest",
+            "indicate",
+            "according",
+            "to",
+            "According",
+            "Officials",
+            "officials",
+            "analysts",
+            "critics",
+            " ",
+            " ",
+            " ",
+            "  ",
+            "\n",
+            "have",
+            "HAD",
+            "often",
+            "now",
+            "told",
+            "sayings",
+            "_",
+            "9",
+            "Experts say",
+            "experts ſaid",
+            "EXPERTS THIN\u{212A}",
+            "it is said",
+            "It Has  Been\tsaid",
+            "it was widely known",
+            "reports suggest",
+            "Rumours say",
+            "according to experts",
+            "ACCORDING TO SOME SOURCES",
+            "many people think",
+            "Industry sources said",
+            "some believe",
+            "others  have\u{a0}noted",
+            "officials pointed out",
+            "critics warn",
+        ];
+        let pieces: Vec<&str> = pieces.iter().chain(ANY_TEXT).copied().collect();
+        let texts = random_texts(&pieces, 5_000, 16);
+        assert_folded_equals_case_insensitive(&super::vague_pattern(), &texts);
+    }
 
     #[test]
     fn flags_unnamed_sources() {
