@@ -241,6 +241,31 @@ fn bench_edit(c: &mut Criterion) {
     }
 }
 
+/// The first analysis of a freshly opened draft: an empty [`AnalysisCache`] cutting the
+/// draft into chunks, reading them and assembling the document — what the server does on
+/// `didOpen` (and after a configuration change).
+fn bench_open(c: &mut Criterion) {
+    let config = Config::default();
+    for size in SIZES.iter().filter(|s| s.bytes >= MIB) {
+        let bytes = if measuring() { size.bytes } else { 100 * KB };
+        let label = if measuring() { size.name } else { "100kB" };
+        if !measuring() && size.bytes > MIB {
+            continue;
+        }
+        let mut group = c.benchmark_group(format!("open/{label}"));
+        group.sample_size(if size.bytes > MIB { 10 } else { 20 });
+        for flavor in Flavor::ALL {
+            let text = draft(flavor, bytes);
+            let kind = kind(flavor);
+            group.throughput(Throughput::Bytes(text.len() as u64));
+            group.bench_function(BenchmarkId::from_parameter(flavor.name()), |b| {
+                b.iter(|| AnalysisCache::new().reanalyze(black_box(&text), kind, &config))
+            });
+        }
+        group.finish();
+    }
+}
+
 /// Writes the generated drafts to `dir` (for `scripts/bench-cli.sh`, which times the
 /// binary on the very bytes measured here).
 fn dump(dir: &Path) -> std::io::Result<()> {
@@ -291,6 +316,7 @@ criterion_group!(
     bench_parse,
     bench_positions,
     bench_edit,
+    bench_open,
     bench_rules
 );
 

@@ -14,7 +14,9 @@
 //! assembled: offsets shifted, then the document-wide facts computed from the chunks'
 //! results (heading levels and sections, glossary entries, compound appositives and the
 //! term index, suppressions, the line index), the [`Scope::Document`] rules run and the
-//! [`Scope::Split`] rules judge.
+//! [`Scope::Split`] rules judge. The chunks are independent: when several are read in one
+//! call they are read on rayon's pool, and when many are (a freshly opened draft, a paste,
+//! a configuration change) the assembly and the document-wide rules run side by side too.
 //!
 //! The result is always equal to [`super::analyze`] on the same text: same document, same
 //! findings in the same order (the tests check it on every fixture, example and generated
@@ -25,6 +27,7 @@ use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 use pulldown_cmark::{Event, Parser};
+use rayon::prelude::*;
 
 use super::document::{Block, BlockKind, BlockQuote, Document, DocumentKind};
 use super::figures::Figure;
@@ -39,6 +42,9 @@ use crate::rules::{self, Gathered, Scope};
 
 /// Chunks are cut at the first top-level block start at least this far into them.
 const MIN_CHUNK: usize = 2048;
+
+/// From this many chunks read in one call, the document-wide work runs side by side too.
+const PARALLEL_CHUNKS: usize = 8;
 
 /// Uses of terms: byte range and index of the key.
 type Uses = Vec<(Range<usize>, usize)>;
@@ -139,7 +145,7 @@ impl AnalysisCache {
             self.text.clear();
             self.chunks.clear();
         }
-        self.update_chunks(text, kind, config);
+        let read = self.update_chunks(text, kind, config);
         self.text.clear();
         self.text.push_str(text);
         if kind == DocumentKind::Markdown
@@ -147,19 +153,29 @@ impl AnalysisCache {
         {
             return super::analyze(text, kind, config);
         }
-        assemble(text, kind, config, &self.chunks, &mut self.uses_keys)
+        // Side by side only when many chunks were read (an open, a paste, a configuration
+        // change): for a keystroke the hand-offs cost more than they save on two cores.
+        let parallel = read >= PARALLEL_CHUNKS;
+        assemble(
+            text,
+            kind,
+            config,
+            &self.chunks,
+            &mut self.uses_keys,
+            parallel,
+        )
     }
 
-    /// Brings the chunks up to date with `text`.
-    fn update_chunks(&mut self, text: &str, kind: DocumentKind, config: &Config) {
+    /// Brings the chunks up to date with `text`; returns how many were read.
+    fn update_chunks(&mut self, text: &str, kind: DocumentKind, config: &Config) -> usize {
         if self.chunks.is_empty() {
             self.chunks = chunk_region(text, 0, 0, &[], kind, config, self.min_chunk).0;
-            return;
+            return self.chunks.len();
         }
         let old = self.text.as_bytes();
         let new = text.as_bytes();
         if old == new {
-            return;
+            return 0;
         }
         // The changed bytes: old[prefix..old.len() - suffix] became new[prefix..new.len() - suffix].
         let prefix = common_prefix(old, new);
@@ -204,7 +220,9 @@ impl AnalysisCache {
         // Old chunks up to `end` (old coordinates) are replaced.
         let old_region_end = (end as isize - delta) as usize;
         let last = starts.partition_point(|&s| s < old_region_end);
+        let read = fresh.len();
         self.chunks.splice(first..last, fresh);
+        read
     }
 }
 
@@ -274,21 +292,42 @@ fn chunk_region(
         tried = index + 1;
         step *= 2;
     };
-    let mut chunks = Vec::new();
+    let mut pieces = Vec::new();
     let mut chunk_start = start;
     for boundary in boundaries.into_iter().map(|b| b + start) {
         if boundary >= end {
             break;
         }
         if boundary - chunk_start >= min_chunk {
-            chunks.push(read_chunk(&text[chunk_start..boundary], kind, config));
+            pieces.push(chunk_start..boundary);
             chunk_start = boundary;
         }
     }
-    if end > chunk_start || chunks.is_empty() {
-        chunks.push(read_chunk(&text[chunk_start..end], kind, config));
+    if end > chunk_start || pieces.is_empty() {
+        pieces.push(chunk_start..end);
     }
-    (chunks, end)
+    (read_chunks(text, &pieces, kind, config), end)
+}
+
+/// Reads the chunks `pieces` of `text`, in order. The chunks are independent, so a
+/// freshly opened draft, a paste or a configuration change (many chunks) reads them on
+/// rayon's pool; one chunk, the usual keystroke, is read on this thread.
+fn read_chunks(
+    text: &str,
+    pieces: &[Range<usize>],
+    kind: DocumentKind,
+    config: &Config,
+) -> Vec<Chunk> {
+    if pieces.len() < 2 {
+        return pieces
+            .iter()
+            .map(|r| read_chunk(&text[r.clone()], kind, config))
+            .collect();
+    }
+    pieces
+        .par_iter()
+        .map(|r| read_chunk(&text[r.clone()], kind, config))
+        .collect()
 }
 
 /// Offsets in `text` (itself starting at a chunk boundary) where a chunk may start: line
@@ -494,7 +533,98 @@ fn assemble(
     config: &Config,
     chunks: &[Chunk],
     uses_keys: &mut (Vec<String>, u64),
+    parallel: bool,
 ) -> Analysis {
+    // What depends on the text alone is computed beside what the chunks give.
+    let whole = || {
+        let (lines, suppressions) = join(
+            parallel,
+            || LineIndex::new(text),
+            || Suppressions::parse(text),
+        );
+        (text.to_owned(), lines, suppressions)
+    };
+    let (whole, parts) = join(parallel, whole, || shifted_facts(text, chunks));
+    let (owned, lines, suppressions) = whole;
+    let (prose, blocks, block_quotes, marks, quotations, unpaired, figures, local_diagnostics) =
+        parts;
+    // Only whole characters are blanked, so this cannot fail; should it, the whole analysis
+    // gives the answer.
+    let Ok(prose) = String::from_utf8(prose) else {
+        return super::analyze(text, kind, config);
+    };
+    let mut doc = Document {
+        text: owned,
+        kind,
+        lines,
+        prose,
+        blocks,
+        block_quotes,
+        sections: Vec::new(),
+        quotations,
+        unpaired_quote_marks: unpaired,
+        figures,
+        terms: TermIndex::default(),
+        suppressions,
+    };
+    doc.sections = headings::outline(&doc.text, &mut doc.blocks, marks);
+    doc.terms = term_index(&doc, chunks, uses_keys);
+
+    let mut offset = 0;
+    let pieces: Vec<(usize, &[(usize, Gathered)])> = chunks
+        .iter()
+        .map(|c| {
+            let piece = (offset, c.facts.gathered.as_slice());
+            offset += c.len;
+            piece
+        })
+        .collect();
+    // The document-wide rules and the judgements are independent: side by side.
+    let (document_wide, judged) = join(
+        parallel,
+        || {
+            if parallel {
+                rules::run_scope_parallel(&doc, config, Scope::is_document)
+            } else {
+                rules::run_scope(&doc, config, Scope::is_document)
+            }
+        },
+        || rules::judge_split(&doc, config, &pieces),
+    );
+    let mut diagnostics = local_diagnostics;
+    diagnostics.reserve(document_wide.len() + judged.len());
+    diagnostics.extend(document_wide);
+    diagnostics.extend(judged);
+    diagnostics.retain(|d| {
+        let line = doc.lines.line_of(d.range.start);
+        !doc.suppressions.is_suppressed(d.rule, line)
+    });
+    diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
+    });
+    Analysis {
+        document: doc,
+        diagnostics,
+    }
+}
+
+/// The chunks' facts laid end to end, offsets and indices shifted: the prose mask (as
+/// bytes), blocks, block quotes, heading marks, quotations, unpaired quote marks, figures
+/// and the [`Scope::Block`] rules' findings.
+#[allow(clippy::type_complexity)]
+fn shifted_facts(
+    text: &str,
+    chunks: &[Chunk],
+) -> (
+    Vec<u8>,
+    Vec<Block>,
+    Vec<BlockQuote>,
+    Vec<HeadingMark>,
+    Vec<Quotation>,
+    Vec<QuoteMark>,
+    Vec<Figure>,
+    Vec<Diagnostic>,
+) {
     let count = |f: fn(&ChunkFacts) -> usize| chunks.iter().map(|c| f(&c.facts)).sum::<usize>();
     let mut prose = text.as_bytes().to_vec();
     let mut blocks = Vec::with_capacity(count(|f| f.blocks.len()));
@@ -565,50 +695,28 @@ fn assemble(
         local_diagnostics.extend(f.diagnostics.iter().map(|d| shift_diagnostic(d, at)));
         at += chunk.len;
     }
-    // Only whole characters are blanked, so this cannot fail; should it, the whole analysis
-    // gives the answer.
-    let Ok(prose) = String::from_utf8(prose) else {
-        return super::analyze(text, kind, config);
-    };
-    let mut doc = Document {
-        text: text.to_owned(),
-        kind,
-        lines: LineIndex::new(text),
+    (
         prose,
         blocks,
         block_quotes,
-        sections: Vec::new(),
+        marks,
         quotations,
-        unpaired_quote_marks: unpaired,
+        unpaired,
         figures,
-        terms: TermIndex::default(),
-        suppressions: Suppressions::parse(text),
-    };
-    doc.sections = headings::outline(&doc.text, &mut doc.blocks, marks);
-    doc.terms = term_index(&doc, chunks, uses_keys);
+        local_diagnostics,
+    )
+}
 
-    let mut diagnostics = local_diagnostics;
-    diagnostics.extend(rules::run_scope(&doc, config, Scope::is_document));
-    let mut offset = 0;
-    let pieces: Vec<(usize, &[(usize, Gathered)])> = chunks
-        .iter()
-        .map(|c| {
-            let piece = (offset, c.facts.gathered.as_slice());
-            offset += c.len;
-            piece
-        })
-        .collect();
-    diagnostics.extend(rules::judge_split(&doc, config, &pieces));
-    diagnostics.retain(|d| {
-        let line = doc.lines.line_of(d.range.start);
-        !doc.suppressions.is_suppressed(d.rule, line)
-    });
-    diagnostics.sort_by(|a, b| {
-        (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
-    });
-    Analysis {
-        document: doc,
-        diagnostics,
+/// `rayon::join` when `parallel`, else one after the other on this thread.
+fn join<A: Send, B: Send>(
+    parallel: bool,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if parallel {
+        rayon::join(a, b)
+    } else {
+        (a(), b())
     }
 }
 

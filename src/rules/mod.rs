@@ -168,6 +168,35 @@ pub fn run_scope(doc: &Document, config: &Config, wanted: fn(&Scope) -> bool) ->
     run(doc, config, |rule| wanted(&rule.scope))
 }
 
+/// [`run_scope`], the rules run side by side on rayon's pool, their findings concatenated
+/// in rule order: the same result. For the incremental analysis, where the document-wide
+/// rules are what is left to do after an edit.
+pub fn run_scope_parallel(
+    doc: &Document,
+    config: &Config,
+    wanted: fn(&Scope) -> bool,
+) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let rules: Vec<(&'static Rule, Severity)> = enabled(config)
+        .filter(|(rule, _)| wanted(&rule.scope))
+        .collect();
+    let context = Context { doc, config };
+    let found: Vec<Vec<Diagnostic>> = rules
+        .par_iter()
+        .map(|&(rule, severity)| {
+            let mut out = Vec::new();
+            let mut reporter = Reporter {
+                rule: rule.name,
+                severity,
+                out: &mut out,
+            };
+            (rule.check)(&context, &mut reporter);
+            out
+        })
+        .collect();
+    found.concat()
+}
+
 /// The rules the configuration leaves on, with their configured severity.
 fn enabled(config: &Config) -> impl Iterator<Item = (&'static Rule, Severity)> + '_ {
     RULES.iter().filter_map(
