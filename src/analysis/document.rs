@@ -118,30 +118,10 @@ pub(crate) struct Skeleton {
 
 impl Document {
     pub fn parse(text: &str, kind: DocumentKind, config: &Config) -> Document {
-        let skeleton = match kind {
-            DocumentKind::Markdown => markdown::skeleton(text),
-            DocumentKind::PlainText => plaintext::skeleton(text),
-        };
-        let mut doc = Document {
-            text: text.to_owned(),
-            kind,
-            lines: LineIndex::new(text),
-            prose: skeleton.prose,
-            blocks: skeleton.blocks,
-            block_quotes: skeleton.block_quotes,
-            sections: Vec::new(),
-            quotations: Vec::new(),
-            unpaired_quote_marks: Vec::new(),
-            figures: Vec::new(),
-            terms: TermIndex::default(),
-            suppressions: Suppressions::parse(text),
-        };
+        let mut doc = Document::skeleton(text, kind);
+        doc.suppressions = Suppressions::parse(text);
         doc.sections = super::headings::build_sections(&mut doc);
-        let (quotations, unpaired) = super::quotations::find(&doc);
-        doc.quotations = quotations;
-        doc.unpaired_quote_marks = unpaired;
-        super::sentences::split_all(&mut doc);
-        doc.figures = super::figures::find(&doc, config);
+        doc.find_block_facts(config);
         doc.terms = TermIndex::build(&doc);
         doc
     }
@@ -155,11 +135,19 @@ impl Document {
         kind: DocumentKind,
         config: &Config,
     ) -> (Document, Vec<HeadingMark>) {
+        let mut doc = Document::skeleton(text, kind);
+        let marks = super::headings::recognise_headings(&mut doc);
+        doc.find_block_facts(config);
+        (doc, marks)
+    }
+
+    /// The text with its blocks, block quotes and prose mask; nothing found in them yet.
+    fn skeleton(text: &str, kind: DocumentKind) -> Document {
         let skeleton = match kind {
             DocumentKind::Markdown => markdown::skeleton(text),
             DocumentKind::PlainText => plaintext::skeleton(text),
         };
-        let mut doc = Document {
+        Document {
             text: text.to_owned(),
             kind,
             lines: LineIndex::new(text),
@@ -172,14 +160,17 @@ impl Document {
             figures: Vec::new(),
             terms: TermIndex::default(),
             suppressions: Suppressions::default(),
-        };
-        let marks = super::headings::recognise_headings(&mut doc);
-        let (quotations, unpaired) = super::quotations::find(&doc);
-        doc.quotations = quotations;
-        doc.unpaired_quote_marks = unpaired;
-        super::sentences::split_all(&mut doc);
-        doc.figures = super::figures::find(&doc, config);
-        (doc, marks)
+        }
+    }
+
+    /// Quotations, sentences and figures: what is found inside blocks once headings are
+    /// recognised.
+    fn find_block_facts(&mut self, config: &Config) {
+        let (quotations, unpaired) = super::quotations::find(self);
+        self.quotations = quotations;
+        self.unpaired_quote_marks = unpaired;
+        super::sentences::split_all(self);
+        self.figures = super::figures::find(self, config);
     }
 
     /// The prose of a range (non-prose bytes blanked).
