@@ -16,6 +16,8 @@ pub mod quotations;
 pub mod sentences;
 pub mod suppress;
 pub mod terms;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod text;
 
 pub use diagnostic::{Diagnostic, Edit, Fix, Severity};

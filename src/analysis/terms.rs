@@ -1281,25 +1281,9 @@ fn glossary_entry(doc: &Document, index: usize, out: &mut Vec<Definition>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::testing::random_texts;
     use crate::analysis::DocumentKind;
     use crate::config::Config;
-
-    /// Random texts from `pieces`, the same every run (xorshift).
-    fn random_texts(pieces: &[&str], count: usize, length: usize) -> Vec<String> {
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        (0..count)
-            .map(|_| {
-                let mut text = String::new();
-                for _ in 0..length {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-                }
-                text
-            })
-            .collect()
-    }
 
     /// `bounded_captures` finds what `exact.captures_iter` finds, on texts where the
     /// relaxed pattern alone would find something else more than `min_different` times.

@@ -139,10 +139,9 @@ fn anchored(cx: &Context, range: Range<usize>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::analysis::testing::random_texts;
     use crate::rules::testing::{assert_flags, assert_no_findings};
-    use crate::rules::vague_attribution::tests::{
-        assert_folded_equals_case_insensitive, random_texts, ANY_TEXT,
-    };
+    use crate::rules::vague_attribution::tests::{assert_folded_equals_case_insensitive, ANY_TEXT};
 
     /// The folded searches find exactly what `(?i)` and the patterns found.
     #[test]

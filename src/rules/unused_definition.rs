@@ -175,8 +175,9 @@ fn inflected(key: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::analysis::testing::random_texts;
     use crate::rules::testing::{assert_flags, assert_no_findings};
-    use crate::rules::vague_attribution::tests::{random_texts, ANY_TEXT};
+    use crate::rules::vague_attribution::tests::ANY_TEXT;
 
     /// The search for uses finds what the case-insensitive pattern found on the prose, for
     /// ASCII keys (searched folded) and others.

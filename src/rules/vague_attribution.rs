@@ -150,24 +150,8 @@ fn named_before(before: &str) -> bool {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use crate::analysis::testing::random_texts;
     use crate::rules::testing::{assert_flags, assert_no_findings};
-
-    /// Random texts from `pieces`, the same every run (xorshift).
-    pub(crate) fn random_texts(pieces: &[&str], count: usize, length: usize) -> Vec<String> {
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        (0..count)
-            .map(|_| {
-                let mut text = String::new();
-                for _ in 0..length {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-                }
-                text
-            })
-            .collect()
-    }
 
     /// Pieces of any text: letters that fold onto ASCII ones, Korean, emoji, accents,
     /// punctuation, line breaks.
