@@ -143,15 +143,7 @@ mod tests {
             "(",
             "x",
         ];
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        for _ in 0..5_000 {
-            let mut text = String::new();
-            for _ in 0..10 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+        for text in crate::analysis::testing::random_texts(&pieces, 5_000, 10) {
             let mut expected = ProseMask::full(&text);
             for m in URL.find_iter(&text) {
                 let trimmed = m.as_str().trim_end_matches(['.', ',', ';', ':', '!', '?']);

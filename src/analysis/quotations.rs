@@ -938,15 +938,7 @@ mod tests {
             "\"", "'", "“", "”", "‘", "’", "「", "」", "『", "』", "—", "…", "。", "a", "Yoon",
             " ", "12", "한", "é", "🙂", ".", ",", "(", "\n",
         ];
-        let mut state: u64 = 0x0F1E_2D3C_4B5A_6978;
-        for _ in 0..5_000 {
-            let mut text = String::new();
-            for _ in 0..12 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+        for text in crate::analysis::testing::random_texts(&pieces, 5_000, 12) {
             let mut every = Vec::new();
             let mut prev = None;
             let mut chars = text.char_indices().peekable();

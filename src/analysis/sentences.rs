@@ -391,15 +391,7 @@ mod tests {
             "🙂",
             "3.5",
         ];
-        let mut state: u64 = 0x1357_9BDF_2468_ACE0;
-        for _ in 0..3_000 {
-            let mut text = String::new();
-            for _ in 0..14 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+        for text in crate::analysis::testing::random_texts(&pieces, 3_000, 14) {
             let doc = Document::parse(&text, DocumentKind::PlainText, &Config::default());
             for block in &doc.blocks {
                 if block.is_heading() {

@@ -1433,15 +1433,7 @@ mod tests {
             "part2",
             "\n",
         ];
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..5_000 {
-            let mut text = String::new();
-            for _ in 0..8 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+        for text in crate::analysis::testing::random_texts(&pieces, 5_000, 8) {
             let expected: Vec<_> = pattern.find_iter(&text).map(|m| m.range()).collect();
             assert_eq!(super::keywords(&text), expected, "{text:?}");
         }

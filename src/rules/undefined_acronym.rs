@@ -364,15 +364,7 @@ mod tests {
             "AB", "R&D", "SMEs", "A", "b", "2", "_", "&", " ", "-", "é", "한", "CO2", "s", ".",
             "X&", "\n", "aB", "NOTE",
         ];
-        let mut state: u64 = 0x5EED_D0C5_1234_5678;
-        for _ in 0..5_000 {
-            let mut text = String::new();
-            for _ in 0..10 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
+        for text in crate::analysis::testing::random_texts(&pieces, 5_000, 10) {
             let expected: Vec<_> = super::CANDIDATE
                 .find_iter(&text)
                 .map(|m| m.range())
