@@ -57,6 +57,10 @@ for f in r["failures"]:
 if r["failures"]:
     print(json.dumps(r, indent=1, ensure_ascii=False))
 EOF
+      if [ "$status" != 0 ]; then
+        # Every check passed but Neovim itself did not exit cleanly: say how, with its output.
+        echo "--- $version ($mode): Neovim exited with status $status after its checks"; cat "$run/stdout"
+      fi
     else
       echo "--- $version ($mode): no result (exit $status)"; cat "$run/stdout"
       status=1
