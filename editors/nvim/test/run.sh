@@ -39,6 +39,11 @@ for nvim in "${nvims[@]}"; do
     cp -r "$HERE/fixtures/project" "$run/outer/project"
     status=0
     (
+      # Neovim 0.12-dev was twice killed by SIGPIPE (status 141) after all its checks had
+      # passed, when quitting: cargo's test runner starts it with SIGPIPE at its default,
+      # and a write to the already-exited server's pipe then kills it. Ignored here so the
+      # test judges the checks; the cause is noted in issue 6/7 for a closer look.
+      trap '' PIPE
       cd "$run/outer/project/drafts"
       PLUGIN_DIR="$PLUGIN" POLICY_LSP_BIN="$POLICY_LSP_BIN" PROJECT="$run/outer/project" OUT="$run/result.json" MODE="$mode" API="$api" \
       XDG_CONFIG_HOME="$run/home/config" XDG_DATA_HOME="$run/home/data" XDG_STATE_HOME="$run/home/state" XDG_CACHE_HOME="$run/home/cache" \
