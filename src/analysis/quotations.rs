@@ -227,20 +227,47 @@ fn classify(inner: &str, setting: Setting) -> QuotationKind {
     if inner.len() > LONGEST_TERM {
         return QuotationKind::Speech;
     }
-    let words: Vec<&str> = inner
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .collect();
+    // Most quotations are ASCII; splitting their bytes is cheaper than decoding them. The
+    // vertical tab is whitespace to `char` but not to `u8`, so its rare presence takes the
+    // general path.
+    let words = if inner.is_ascii() && !inner.contains('\x0B') {
+        count_words(inner.split_ascii_whitespace())
+    } else {
+        count_words(inner.split_whitespace())
+    };
     let ends_like_speech = inner
         .trim_end()
         .ends_with(['.', '!', '?', ',', '。', '！', '？', '，']);
-    if words.len() >= 2 && is_title_case(&words) {
+    if words.count >= 2 && words.title_case {
         QuotationKind::Term
-    } else if words.len() >= 5 || (ends_like_speech && setting == Setting::Free) {
+    } else if words.count >= 5 || (ends_like_speech && setting == Setting::Free) {
         QuotationKind::Speech
     } else {
         QuotationKind::Term
     }
+}
+
+/// How many words a quotation has and whether they are written in Title Case.
+struct WordCount {
+    count: usize,
+    /// The first word capitalised, every other one capitalised or minor.
+    title_case: bool,
+}
+
+/// Counts the pieces with a letter or digit in them (the words), in one pass and
+/// without collecting them.
+fn count_words<'a>(pieces: impl Iterator<Item = &'a str>) -> WordCount {
+    let mut words = WordCount {
+        count: 0,
+        title_case: true,
+    };
+    for word in pieces.filter(|w| w.chars().any(char::is_alphanumeric)) {
+        if words.title_case {
+            words.title_case = is_capitalised(word) || words.count > 0 && is_minor_word(word);
+        }
+        words.count += 1;
+    }
+    words
 }
 
 /// Words before a quotation that present it as a name: `titled "…"`, `(hereinafter "…")`.
@@ -302,18 +329,17 @@ const MINOR_WORDS: &[&str] = &[
     "from", "as", "vs", "via", "per", "into",
 ];
 
-/// Every word capitalised except minor ones, and the first word capitalised.
-fn is_title_case(words: &[&str]) -> bool {
-    let capitalised = |w: &str| {
-        w.chars()
-            .find(|c| c.is_alphanumeric())
-            .is_some_and(|c| c.is_uppercase() || c.is_numeric())
-    };
-    let minor = |w: &str| {
-        let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
-        MINOR_WORDS.iter().any(|m| m.eq_ignore_ascii_case(bare))
-    };
-    capitalised(words[0]) && words.iter().all(|w| capitalised(w) || minor(w))
+/// A word whose first letter or digit is a capital or a digit.
+fn is_capitalised(word: &str) -> bool {
+    word.chars()
+        .find(|c| c.is_alphanumeric())
+        .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+}
+
+/// A word that stays lower-case in a Title-Case name.
+fn is_minor_word(word: &str) -> bool {
+    let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+    MINOR_WORDS.iter().any(|m| m.eq_ignore_ascii_case(bare))
 }
 
 /// Quote mark families: a mark pairs only with its own family.
@@ -615,14 +641,32 @@ pub struct SpeechVerbs {
     extra_heads: HashSet<Vec<u8>>,
 }
 
-/// The first two bytes of every built-in speech verb and irregular form.
-static BUILTIN_HEADS: LazyLock<HashSet<&'static [u8]>> = LazyLock::new(|| {
-    SPEECH_VERBS
+/// The first two letters of every built-in speech verb and irregular form, all lower-case
+/// ASCII: bit `b` of entry `a` says some verb begins with letter `a` then letter `b`
+/// (counted from `a`). Testing a word's start is two shifts, not a hash.
+static BUILTIN_HEADS: LazyLock<[u32; 26]> = LazyLock::new(|| {
+    let mut heads = [0; 26];
+    for verb in SPEECH_VERBS
         .iter()
         .chain(IRREGULAR_FORMS.iter().map(|(form, _, _)| form))
-        .map(|verb| head(verb))
-        .collect()
+    {
+        let &[first, second, ..] = verb.as_bytes() else {
+            unreachable!("every speech verb has two letters or more");
+        };
+        heads[usize::from(first - b'a')] |= 1 << (second - b'a');
+    }
+    heads
 });
+
+/// Whether a built-in speech verb or irregular form begins with `start` (lower-cased).
+fn is_builtin_head(start: [u8; 2]) -> bool {
+    match start {
+        [first @ b'a'..=b'z', second @ b'a'..=b'z'] => {
+            BUILTIN_HEADS[usize::from(first - b'a')] >> (second - b'a') & 1 == 1
+        }
+        _ => false,
+    }
+}
 
 /// A word's first two bytes, or all of it if shorter.
 fn head(word: &str) -> &[u8] {
@@ -652,7 +696,7 @@ impl SpeechVerbs {
         if let [first, second, ..] = *word.as_bytes() {
             if first.is_ascii() && second.is_ascii() {
                 let start = [first.to_ascii_lowercase(), second.to_ascii_lowercase()];
-                if !BUILTIN_HEADS.contains(&start[..]) && !self.extra_heads.contains(&start[..]) {
+                if !is_builtin_head(start) && !self.extra_heads.contains(&start[..]) {
                     return None;
                 }
             }
@@ -928,6 +972,63 @@ mod tests {
         assert_eq!(verbs.form("quipped"), Some(VerbForm::Past));
         assert_eq!(verbs.form("budget"), None);
         assert_eq!(SpeechVerbs::default().form("bantered"), None);
+    }
+
+    /// Counting words in one pass, on the bytes of ASCII text, decides as collecting
+    /// every word and testing them did.
+    #[test]
+    fn counting_words_classifies_as_collecting_them() {
+        fn collected(inner: &str, setting: Setting) -> QuotationKind {
+            if setting == Setting::Named {
+                return Term;
+            }
+            if inner.len() > LONGEST_TERM {
+                return Speech;
+            }
+            let words: Vec<&str> = inner
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .collect();
+            let ends_like_speech = inner
+                .trim_end()
+                .ends_with(['.', '!', '?', ',', '。', '！', '？', '，']);
+            let title_case = words.first().is_some_and(|w| is_capitalised(w))
+                && words.iter().all(|w| is_capitalised(w) || is_minor_word(w));
+            if words.len() >= 2 && title_case {
+                Term
+            } else if words.len() >= 5 || (ends_like_speech && setting == Setting::Free) {
+                Speech
+            } else {
+                Term
+            }
+        }
+        let pieces = [
+            " ", "  ", "\t", "\n", "\x0B", "\u{A0}", "The", "the", "of", "And", "port", "Port",
+            "12", "-", "'", ".", ",", "!", "é", "Élan", "한", "(", "”",
+        ];
+        for text in crate::analysis::testing::random_texts(&pieces, 5_000, 12) {
+            for setting in [Setting::Free, Setting::Woven] {
+                assert_eq!(
+                    classify(&text, setting),
+                    collected(&text, setting),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn builtin_speech_verbs_are_lower_case_ascii_words() {
+        for verb in SPEECH_VERBS
+            .iter()
+            .chain(IRREGULAR_FORMS.iter().map(|(form, _, _)| form))
+        {
+            assert!(verb.len() >= 2, "{verb}");
+            assert!(verb.bytes().all(|b| b.is_ascii_lowercase()), "{verb}");
+            assert!(is_builtin_head([verb.as_bytes()[0], verb.as_bytes()[1]]));
+        }
+        assert!(!is_builtin_head(*b"zz"));
+        assert!(!is_builtin_head(*b"S "));
     }
 
     /// The scan that jumps to the bytes that can start a mark finds what looking at every
