@@ -196,8 +196,13 @@ fn follows_abbreviation(prose: &str, block_start: usize, dot: usize, terminator:
     let word = &before[word_start..];
     let mut letters = word.chars();
     let is_initial = letters.next().is_some_and(char::is_uppercase) && letters.next().is_none();
-    let lower = word.to_lowercase();
-    is_initial || lower.contains('.') || ABBREVIATIONS.contains(&lower.as_str())
+    // Compared without a lower-case copy: the only letter outside ASCII that lower-cases
+    // into it is the Kelvin sign (to `k`), and no abbreviation has a `k`.
+    is_initial
+        || word.contains('.')
+        || ABBREVIATIONS
+            .iter()
+            .any(|abbreviation| abbreviation.eq_ignore_ascii_case(word))
 }
 
 #[cfg(test)]
@@ -211,6 +216,25 @@ mod tests {
             .iter()
             .flat_map(|b| b.sentences.iter().map(|s| &text[s.clone()]))
             .collect()
+    }
+
+    /// `follows_abbreviation` compares words with the list in ASCII case only, which equals
+    /// lower-casing them first as long as no abbreviation has a `k` (the Kelvin sign
+    /// lower-cases to one) and each is lower-case ASCII.
+    #[test]
+    fn abbreviations_compare_in_ascii_case() {
+        for abbreviation in super::ABBREVIATIONS {
+            assert!(
+                abbreviation
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() && b != b'k'),
+                "{abbreviation}"
+            );
+        }
+        assert_eq!(
+            sentences("See Fig. 3 and DEPT. Heads. \u{212A}m. Then.\n"),
+            ["See Fig. 3 and DEPT. Heads.", "\u{212A}m.", "Then."]
+        );
     }
 
     #[test]
