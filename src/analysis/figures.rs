@@ -667,8 +667,7 @@ impl Scanner<'_> {
         };
         let mut chars = gap.chars();
         let dash = matches!((chars.next(), chars.next()), (Some(c), None) if is_dash(c));
-        let mut buf = [0; WORD_BUF];
-        let connects = dash || ascii_lower(gap, &mut buf).is_some_and(is_connector);
+        let connects = dash || is_connector(gap);
         match (listed, connects || gap.is_empty()) {
             (true, true) => Some((previous, Link::List)),
             (false, true) if connects => Some((previous, Link::Range)),
@@ -687,8 +686,7 @@ impl Scanner<'_> {
             next + c.len_utf8()
         } else {
             let end = word_end(text, next);
-            let mut buf = [0; WORD_BUF];
-            if !ascii_lower(&text[next..end], &mut buf).is_some_and(is_connector) {
+            if !is_connector(&text[next..end]) {
                 return false;
             }
             end
@@ -757,8 +755,7 @@ impl Scanner<'_> {
         if scale.is_none() {
             let next = skip_spaces(text, end);
             let word = next..word_end(text, next);
-            let mut buf = [0; WORD_BUF];
-            scale = ascii_lower(&text[word.clone()], &mut buf).and_then(spaced_scale);
+            scale = spaced_scale(&text[word.clone()]);
             if scale.is_some() {
                 end = word.end;
             }
@@ -1092,12 +1089,17 @@ const WORD_BUF: usize = 24;
 /// none of the English vocabularies).
 fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; WORD_BUF]) -> Option<&'b str> {
     let bytes = word.as_bytes();
-    if bytes.len() > WORD_BUF || !word.is_ascii() {
+    if bytes.len() > WORD_BUF {
         return None;
     }
+    // One pass that checks and lowers each byte.
     let out = &mut buf[..bytes.len()];
-    out.copy_from_slice(bytes);
-    out.make_ascii_lowercase();
+    for (lowered, &byte) in out.iter_mut().zip(bytes) {
+        if !byte.is_ascii() {
+            return None;
+        }
+        *lowered = byte.to_ascii_lowercase();
+    }
     std::str::from_utf8(out).ok()
 }
 
@@ -1158,6 +1160,14 @@ fn word_end(text: &str, at: usize) -> usize {
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric())
             .count();
+    // Most words end at ASCII that neither joins nor raises (a space, a comma).
+    if text
+        .as_bytes()
+        .get(end)
+        .is_none_or(|&b| b.is_ascii() && !matches!(b, b'-' | b'\'' | b'.' | b'&'))
+    {
+        return end;
+    }
     let from = end;
     let mut chars = text[from..]
         .char_indices()
@@ -1363,17 +1373,32 @@ fn glued_scale(suffix: &str) -> Option<f64> {
     }
 }
 
-/// Scale words after a space, lower-cased: `30 trillion`.
+/// Scale words after a space, in any case: `30 trillion`, `30 Trillion`.
 fn spaced_scale(word: &str) -> Option<f64> {
-    match word {
-        "thousand" => Some(1e3),
-        "lakh" | "lakhs" => Some(1e5),
-        "million" | "millions" | "mn" | "mln" => Some(1e6),
-        "crore" | "crores" => Some(1e7),
-        "billion" | "billions" | "bn" => Some(1e9),
-        "trillion" | "trillions" | "tn" | "trn" => Some(1e12),
-        _ => None,
-    }
+    const SCALES: &[(&str, f64)] = &[
+        ("thousand", 1e3),
+        ("lakh", 1e5),
+        ("lakhs", 1e5),
+        ("million", 1e6),
+        ("millions", 1e6),
+        ("mn", 1e6),
+        ("mln", 1e6),
+        ("crore", 1e7),
+        ("crores", 1e7),
+        ("billion", 1e9),
+        ("billions", 1e9),
+        ("bn", 1e9),
+        ("trillion", 1e12),
+        ("trillions", 1e12),
+        ("tn", 1e12),
+        ("trn", 1e12),
+    ];
+    // Compared in place rather than lower-cased first: most words differ in length from
+    // every scale word, which rules them out at once.
+    SCALES
+        .iter()
+        .find(|(scale, _)| scale.eq_ignore_ascii_case(word))
+        .map(|&(_, factor)| factor)
 }
 
 fn korean_scale(c: char) -> Option<f64> {
@@ -1606,9 +1631,11 @@ const FUNCTION_WORDS: &[&str] = &[
     "your",
 ];
 
-/// Words that join the two ends of a range: `5 to 10`, `between 5 and 10`.
+/// Words that join the two ends of a range, in any case: `5 to 10`, `between 5 and 10`.
 fn is_connector(word: &str) -> bool {
-    matches!(word, "to" | "and" | "or" | "through" | "until" | "till")
+    ["to", "and", "or", "through", "until", "till"]
+        .iter()
+        .any(|connector| connector.eq_ignore_ascii_case(word))
 }
 
 /// Comparatives, adverbs and participles that may stand between a number and what it
@@ -1744,6 +1771,60 @@ mod tests {
             .chain(NAMING_WORDS)
         {
             assert!(word.len() <= WORD_BUF, "{word}");
+        }
+    }
+
+    /// The shortcuts in `word_end` (a word ending at plain ASCII) and the words compared in
+    /// any case (`spaced_scale`, `is_connector`) agree with decoding every character and
+    /// lower-casing first.
+    #[test]
+    fn word_shortcuts_agree_with_decoding_and_lowercasing() {
+        fn decoded_word_end(text: &str, at: usize) -> usize {
+            let mut end = at;
+            let mut chars = text[at..]
+                .char_indices()
+                .map(|(i, c)| (at + i, c))
+                .peekable();
+            while let Some((i, c)) = chars.next() {
+                let joins = matches!(c, '-' | '\'' | '’' | '.' | '&')
+                    && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric());
+                if c.is_alphanumeric() || joins || matches!(c, '²' | '³') && end == i {
+                    end = i + c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            end
+        }
+        fn lowered_scale(word: &str) -> Option<f64> {
+            let mut buf = [0; WORD_BUF];
+            match ascii_lower(word, &mut buf)? {
+                "thousand" => Some(1e3),
+                "lakh" | "lakhs" => Some(1e5),
+                "million" | "millions" | "mn" | "mln" => Some(1e6),
+                "crore" | "crores" => Some(1e7),
+                "billion" | "billions" | "bn" => Some(1e9),
+                "trillion" | "trillions" | "tn" | "trn" => Some(1e12),
+                _ => None,
+            }
+        }
+        fn lowered_connector(word: &str) -> bool {
+            let mut buf = [0; WORD_BUF];
+            ascii_lower(word, &mut buf)
+                .is_some_and(|w| matches!(w, "to" | "and" | "or" | "through" | "until" | "till"))
+        }
+        let pieces = [
+            "km", "²", "To", "AND", "and", "Million", "bn", "crores", "-", "'", "’", ".", "&", " ",
+            ",", "é", "한", "3", "\u{212A}", "ſ",
+        ];
+        for text in crate::analysis::testing::random_texts(&pieces, 5_000, 6) {
+            for (at, _) in text.char_indices() {
+                let end = word_end(&text, at);
+                assert_eq!(end, decoded_word_end(&text, at), "{text:?} at {at}");
+                let word = &text[at..end];
+                assert_eq!(spaced_scale(word), lowered_scale(word), "{word:?}");
+                assert_eq!(is_connector(word), lowered_connector(word), "{word:?}");
+            }
         }
     }
 
