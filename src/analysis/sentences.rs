@@ -22,6 +22,9 @@ const ABBREVIATIONS: &[&str] = &[
     "nov", "dec",
 ];
 
+/// The length of the longest of [`ABBREVIATIONS`]: a longer word is none of them.
+const LONGEST_ABBREVIATION: usize = 6;
+
 /// Fills every block's `sentences`. Needs the quotations.
 pub(crate) fn split_all(doc: &mut Document) {
     let Document {
@@ -56,6 +59,8 @@ pub(crate) fn split_all(doc: &mut Document) {
 /// in order.
 fn split(prose: &str, range: Range<usize>, quotations: &[&Quotation]) -> Vec<Range<usize>> {
     let mut sentences = Vec::new();
+    // An ASCII block has no full-width terminators to look for.
+    let full_width = !prose[range.clone()].is_ascii();
     let mut quotations = quotations.iter().peekable();
     // Start of the sentence being read, and whether it has a word yet: numbering such as
     // `1.` or `(a).` ends no sentence.
@@ -83,7 +88,7 @@ fn split(prose: &str, range: Range<usize>, quotations: &[&Quotation]) -> Vec<Ran
             let limit = quotations
                 .peek()
                 .map_or(range.end, |q| q.range.start.min(range.end));
-            match next_terminator(prose, i, limit) {
+            match next_terminator(prose, i, limit, full_width) {
                 Some(at) => i = at,
                 None => {
                     i = limit;
@@ -128,10 +133,14 @@ fn split(prose: &str, range: Range<usize>, quotations: &[&Quotation]) -> Vec<Ran
 }
 
 /// The offset of the first terminator in `prose[from..to]`: `.` `!` `?` by `memchr`, or
-/// before that a full-width one, whose UTF-8 starts with 0xE3 (`。`) or 0xEF (`！` `？`).
-fn next_terminator(prose: &str, from: usize, to: usize) -> Option<usize> {
+/// before that a full-width one, whose UTF-8 starts with 0xE3 (`。`) or 0xEF (`！` `？`),
+/// if `full_width` says there may be one.
+fn next_terminator(prose: &str, from: usize, to: usize, full_width: bool) -> Option<usize> {
     let bytes = &prose.as_bytes()[from..to];
     let ascii = memchr::memchr3(b'.', b'!', b'?', bytes);
+    if !full_width {
+        return ascii.map(|i| from + i);
+    }
     // Only up to the ASCII terminator, so that a block's sentences cost one pass over it.
     let before = &bytes[..ascii.unwrap_or(bytes.len())];
     let full_width = memchr::memchr2_iter(0xE3, 0xEF, before)
@@ -199,10 +208,11 @@ fn follows_abbreviation(prose: &str, block_start: usize, dot: usize, terminator:
     // Compared without a lower-case copy: the only letter outside ASCII that lower-cases
     // into it is the Kelvin sign (to `k`), and no abbreviation has a `k`.
     is_initial
-        || word.contains('.')
-        || ABBREVIATIONS
-            .iter()
-            .any(|abbreviation| abbreviation.eq_ignore_ascii_case(word))
+        || word.bytes().any(|b| b == b'.')
+        || word.len() <= LONGEST_ABBREVIATION
+            && ABBREVIATIONS
+                .iter()
+                .any(|abbreviation| abbreviation.eq_ignore_ascii_case(word))
 }
 
 #[cfg(test)]
@@ -224,6 +234,7 @@ mod tests {
     #[test]
     fn abbreviations_compare_in_ascii_case() {
         for abbreviation in super::ABBREVIATIONS {
+            assert!(abbreviation.len() <= super::LONGEST_ABBREVIATION);
             assert!(
                 abbreviation
                     .bytes()
