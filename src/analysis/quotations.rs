@@ -12,6 +12,7 @@
 //! decided here; who said it is the `unattributed-quote` rule's business, which needs the
 //! sentences found after this pass.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::HashSet;
 use std::ops::Range;
@@ -678,7 +679,7 @@ impl SpeechVerbs {
         let mut set = HashSet::new();
         for word in extra {
             let word = word.trim().to_lowercase();
-            set.extend(lemmas(&word).map(|(lemma, _)| lemma));
+            set.extend(lemmas(&word).map(|(stem, ending, _)| format!("{stem}{ending}")));
             set.insert(word);
         }
         let extra_heads = set.iter().map(|verb| head(verb).to_vec()).collect();
@@ -701,46 +702,69 @@ impl SpeechVerbs {
                 }
             }
         }
-        let lower = word.to_lowercase();
+        // Lower-case words, most of those that get this far, are read as they are.
+        let lower = if word.bytes().all(|b| b.is_ascii_lowercase()) {
+            Cow::Borrowed(word)
+        } else {
+            Cow::Owned(word.to_lowercase())
+        };
         if let Some(&(_, _, form)) = IRREGULAR_FORMS.iter().find(|(w, _, _)| *w == lower) {
             return Some(form);
         }
-        lemmas(&lower)
-            .find(|(lemma, _)| SPEECH_VERBS.contains(&lemma.as_str()) || self.extra.contains(lemma))
-            .map(|(_, form)| form)
+        let lemma = lemmas(&lower).find(|&(stem, ending, _)| self.is_lemma(stem, ending));
+        lemma.map(|(_, _, form)| form)
+    }
+
+    /// Whether `stem` followed by `ending` is a speech verb's lemma, built-in or
+    /// configured. Only a configured one needs the two joined.
+    fn is_lemma(&self, stem: &str, ending: &str) -> bool {
+        let joins = |verb: &str| {
+            verb.len() == stem.len() + ending.len()
+                && verb.starts_with(stem)
+                && verb.ends_with(ending)
+        };
+        SPEECH_VERBS.iter().any(|verb| joins(verb))
+            || !self.extra.is_empty() && self.extra.contains(&format!("{stem}{ending}"))
     }
 }
 
-/// The lemmas `word` could be an inflection of, with the inflection: `stated` → `state`
-/// (and `stat`), `replied` → `reply`, `quipping` → `quip`.
-fn lemmas(word: &str) -> impl Iterator<Item = (String, VerbForm)> {
-    let stem = |suffix: &str| word.strip_suffix(suffix).filter(|s| s.len() >= 2);
-    let mut out = vec![(word.to_owned(), VerbForm::Base)];
-    for (suffix, form) in [
+/// The lemmas `word` could be an inflection of, with the inflection, each as a stem of
+/// `word` and an ending to add to it (so that trying them allocates nothing): `stated` →
+/// `stat` + `e` (and `stat`), `replied` → `repl` + `y`, `quipping` → `quip`.
+fn lemmas(word: &str) -> impl Iterator<Item = (&str, &'static str, VerbForm)> {
+    let stem = move |suffix: &str| word.strip_suffix(suffix).filter(|s| s.len() >= 2);
+    let regular = [
         ("ed", VerbForm::Past),
         ("ing", VerbForm::Participle),
         ("es", VerbForm::Present),
-    ] {
-        if let Some(s) = stem(suffix) {
-            out.push((s.to_owned(), form));
-            out.push((format!("{s}e"), form));
-            // A doubled final consonant: `quipped` → `quip`.
-            let bytes = s.as_bytes();
-            if bytes.len() >= 3 && bytes[bytes.len() - 1] == bytes[bytes.len() - 2] {
-                out.push((s[..s.len() - 1].to_owned(), form));
-            }
-        }
-    }
-    if let Some(s) = stem("ied") {
-        out.push((format!("{s}y"), VerbForm::Past));
-    }
-    if let Some(s) = stem("ies") {
-        out.push((format!("{s}y"), VerbForm::Present));
-    }
-    if let Some(s) = stem("s").filter(|s| !s.ends_with('s')) {
-        out.push((s.to_owned(), VerbForm::Present));
-    }
-    out.into_iter()
+    ]
+    .into_iter()
+    .filter_map(move |(suffix, form)| Some((stem(suffix)?, form)))
+    .flat_map(|(s, form)| {
+        // A doubled final consonant: `quipped` → `quip`. An ASCII one: the last two bytes
+        // of a longer character may be equal too (`၁` is E1 81 81), and cutting one off
+        // would split it.
+        let bytes = s.as_bytes();
+        let doubled = bytes.len() >= 3
+            && bytes[bytes.len() - 1].is_ascii()
+            && bytes[bytes.len() - 1] == bytes[bytes.len() - 2];
+        [
+            Some((s, "", form)),
+            Some((s, "e", form)),
+            doubled.then(|| (&s[..s.len() - 1], "", form)),
+        ]
+        .into_iter()
+        .flatten()
+    });
+    std::iter::once((word, "", VerbForm::Base))
+        .chain(regular)
+        .chain(stem("ied").map(|s| (s, "y", VerbForm::Past)))
+        .chain(stem("ies").map(|s| (s, "y", VerbForm::Present)))
+        .chain(
+            stem("s")
+                .filter(|s| !s.ends_with('s'))
+                .map(|s| (s, "", VerbForm::Present)),
+        )
 }
 
 #[cfg(test)]
@@ -972,6 +996,8 @@ mod tests {
         assert_eq!(verbs.form("quipped"), Some(VerbForm::Past));
         assert_eq!(verbs.form("budget"), None);
         assert_eq!(SpeechVerbs::default().form("bantered"), None);
+        // Its last two bytes are equal, but they are not a doubled consonant.
+        assert_eq!(verbs.form("sa\u{1041}ed"), None);
     }
 
     /// Counting words in one pass, on the bytes of ASCII text, decides as collecting
@@ -1029,6 +1055,63 @@ mod tests {
         }
         assert!(!is_builtin_head(*b"zz"));
         assert!(!is_builtin_head(*b"S "));
+    }
+
+    /// Trying stems and endings in place reads every word as building each lemma did.
+    #[test]
+    fn speech_verb_forms_as_when_lemmas_were_built() {
+        fn built(verbs: &SpeechVerbs, word: &str) -> Option<VerbForm> {
+            let lower = word.to_lowercase();
+            if let Some(&(_, _, form)) = IRREGULAR_FORMS.iter().find(|(w, _, _)| *w == lower) {
+                return Some(form);
+            }
+            let stem = |suffix: &str| lower.strip_suffix(suffix).filter(|s| s.len() >= 2);
+            let mut lemmas = vec![(lower.clone(), VerbForm::Base)];
+            for (suffix, form) in [
+                ("ed", VerbForm::Past),
+                ("ing", VerbForm::Participle),
+                ("es", VerbForm::Present),
+            ] {
+                if let Some(s) = stem(suffix) {
+                    lemmas.push((s.to_owned(), form));
+                    lemmas.push((format!("{s}e"), form));
+                    let bytes = s.as_bytes();
+                    if bytes.len() >= 3
+                        && bytes[bytes.len() - 1].is_ascii()
+                        && bytes[bytes.len() - 1] == bytes[bytes.len() - 2]
+                    {
+                        lemmas.push((s[..s.len() - 1].to_owned(), form));
+                    }
+                }
+            }
+            if let Some(s) = stem("ied") {
+                lemmas.push((format!("{s}y"), VerbForm::Past));
+            }
+            if let Some(s) = stem("ies") {
+                lemmas.push((format!("{s}y"), VerbForm::Present));
+            }
+            if let Some(s) = stem("s").filter(|s| !s.ends_with('s')) {
+                lemmas.push((s.to_owned(), VerbForm::Present));
+            }
+            lemmas
+                .into_iter()
+                .find(|(lemma, _)| {
+                    SPEECH_VERBS.contains(&lemma.as_str()) || verbs.extra.contains(lemma)
+                })
+                .map(|(_, form)| form)
+        }
+        let pieces = [
+            "s", "sa", "id", "stat", "e", "ed", "es", "ing", "i", "y", "ies", "quip", "p", "S",
+            "T", "repl", "ban", "ter", "told", "É", "ss", "\u{1041}",
+        ];
+        for verbs in [
+            SpeechVerbs::default(),
+            SpeechVerbs::new(&["bantered".to_owned(), "Opine".to_owned()]),
+        ] {
+            for word in crate::analysis::testing::random_texts(&pieces, 5_000, 3) {
+                assert_eq!(verbs.form(&word), built(&verbs, &word), "{word:?}");
+            }
+        }
     }
 
     /// The scan that jumps to the bytes that can start a mark finds what looking at every
