@@ -299,16 +299,20 @@ fn setting(before: &str, after: &str, verbs: &SpeechVerbs) -> Setting {
     let after = &after[..floor_char_boundary(after, after.len().min(WINDOW))];
     let mut previous = before
         .rsplit(|c: char| !(c.is_alphanumeric() || c == '-'))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase);
+        .filter(|w| !w.is_empty());
     let last = previous.next().unwrap_or_default();
-    let named_before = NAMING_WORDS.contains(&last.as_str())
-        || (last == "as"
-            && previous
-                .next()
-                .is_some_and(|w| matches!(w.as_str(), "known" | "to" | "designated")));
-    let next_two: Vec<&str> = after.split_whitespace().take(2).collect();
-    let defined_after = DEFINING_WORDS.iter().any(|d| next_two.starts_with(d));
+    // `last` is compared in ASCII case, without a lower-case copy: no naming word has a
+    // `k`, the one letter (from the Kelvin sign) that lower-cases into ASCII from outside.
+    let named_before = NAMING_WORDS.iter().any(|w| w.eq_ignore_ascii_case(last))
+        || (last.eq_ignore_ascii_case("as")
+            && previous.next().is_some_and(|w| {
+                matches!(w.to_lowercase().as_str(), "known" | "to" | "designated")
+            }));
+    let mut following = after.split_whitespace();
+    let next_two = [following.next(), following.next()];
+    let defined_after = DEFINING_WORDS
+        .iter()
+        .any(|d| d.iter().zip(next_two).all(|(w, next)| next == Some(*w)));
     if named_before || defined_after {
         return Setting::Named;
     }
@@ -316,7 +320,7 @@ fn setting(before: &str, after: &str, verbs: &SpeechVerbs) -> Setting {
     // word is a speech verb introducing it (`said "No."`).
     let trimmed = before.trim_end();
     let woven = trimmed.ends_with(char::is_alphanumeric)
-        && matches!(verbs.form(&last), None | Some(VerbForm::Base));
+        && matches!(verbs.form(last), None | Some(VerbForm::Base));
     if woven {
         Setting::Woven
     } else {
@@ -1055,6 +1059,23 @@ mod tests {
         }
         assert!(!is_builtin_head(*b"zz"));
         assert!(!is_builtin_head(*b"S "));
+    }
+
+    /// `setting` compares the word before a quotation with these in ASCII case, which
+    /// equals lower-casing it first only while none has a `k` (the Kelvin sign lower-cases
+    /// to one) and each is lower-case ASCII.
+    #[test]
+    fn naming_words_compare_in_ascii_case() {
+        for word in NAMING_WORDS.iter().chain(&["as"]) {
+            assert!(
+                word.bytes()
+                    .all(|b| (b.is_ascii_lowercase() || b == b'-') && b != b'k'),
+                "{word}"
+            );
+        }
+        let text =
+            "A plan TITLED \"Harbour Data For Everyone In The Region\" and one known AS \"x\".";
+        assert!(quotations(text).iter().all(|&(_, kind)| kind == Term));
     }
 
     /// Trying stems and endings in place reads every word as building each lemma did.
