@@ -911,7 +911,7 @@ impl Scanner<'_> {
                 return Reading::Figure(None);
             }
         }
-        self.counted_noun(at)
+        self.counted_noun(range, lower)
     }
 
     /// `1 in 4`, `9 of 14`, `3 out of 5` (the word after the first number is `word`,
@@ -959,16 +959,21 @@ impl Scanner<'_> {
         .then_some(end)
     }
 
-    /// The noun phrase a number counts, starting at the content word at `at`: up to four
-    /// words, to the next function word or punctuation. Comparatives and adverbs
+    /// The noun phrase a number counts, starting at the content word `first` (`lower`
+    /// lower-cased, which [`Scanner::word_unit`] has read and found no function word): up
+    /// to four words, to the next function word or punctuation. Comparatives and adverbs
     /// (`more`, `annually`) count only when a content word follows them.
-    fn counted_noun(&self, at: usize) -> Reading {
+    fn counted_noun(&self, first: Range<usize>, lower: &str) -> Reading {
         const LONGEST: usize = 4;
         let text = self.text;
-        let mut word = at..word_end(text, at);
-        let mut end = at;
-        let mut seen_content = false;
-        for _ in 0..LONGEST {
+        let mut seen_content = is_all_caps(&text[first.clone()]) || !is_modifier(lower);
+        let mut end = first.end;
+        for _ in 1..LONGEST {
+            let next = skip_spaces(text, end);
+            if next == end || !char_at(text, next).is_some_and(char::is_alphabetic) {
+                break;
+            }
+            let word = next..word_end(text, next);
             let mut buf = [0; WORD_BUF];
             let lower = ascii_lower(&text[word.clone()], &mut buf).unwrap_or_default();
             let all_caps = is_all_caps(&text[word.clone()]);
@@ -977,13 +982,8 @@ impl Scanner<'_> {
             }
             seen_content |= all_caps || !is_modifier(lower);
             end = word.end;
-            let next = skip_spaces(text, end);
-            if next == end || !char_at(text, next).is_some_and(char::is_alphabetic) {
-                break;
-            }
-            word = next..word_end(text, next);
         }
-        Reading::Figure(seen_content.then(|| self.unit(at..end, UnitKind::Count)))
+        Reading::Figure(seen_content.then(|| self.unit(first.start..end, UnitKind::Count)))
     }
 
     /// A unit from the configuration (`currencies`, `units`) starting at `at`.
