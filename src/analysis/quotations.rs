@@ -407,17 +407,24 @@ fn is_latin_letter(c: Option<char>) -> bool {
 
 /// The quote marks of one block's prose, with offsets from `base`.
 fn scan_marks(prose: &str, base: usize) -> Vec<Mark> {
-    let mut marks = Vec::new();
     // Only the bytes that can start a quote mark get a look at their neighbours: `"`, `'`,
     // and the lead bytes of the curly quotes (0xE2) and of the corner brackets (0xE3),
-    // found with `memchr`. Most of a block is none of them.
+    // found with `memchr`. Most of a block is none of them. Most blocks have no corner
+    // bracket either, and then the others are read as found, not gathered and sorted.
     let bytes = prose.as_bytes();
-    let mut candidates: Vec<usize> = memchr::memchr3_iter(b'"', b'\'', 0xE2, bytes).collect();
-    let before_corners = candidates.len();
-    candidates.extend(memchr::memchr_iter(0xE3, bytes));
-    if before_corners > 0 && candidates.len() > before_corners {
-        candidates.sort_unstable();
+    let marks = memchr::memchr3_iter(b'"', b'\'', 0xE2, bytes);
+    if memchr::memchr(0xE3, bytes).is_none() {
+        return marks_at(prose, base, marks);
     }
+    let mut candidates: Vec<usize> = marks.collect();
+    candidates.extend(memchr::memchr_iter(0xE3, bytes));
+    candidates.sort_unstable();
+    marks_at(prose, base, candidates)
+}
+
+/// The quote marks among the bytes at `candidates` (in order), with offsets from `base`.
+fn marks_at(prose: &str, base: usize, candidates: impl IntoIterator<Item = usize>) -> Vec<Mark> {
+    let mut marks = Vec::new();
     for i in candidates {
         let c = prose[i..]
             .chars()
