@@ -64,6 +64,9 @@ pub enum UnitKind {
 pub(crate) fn find(doc: &Document, config: &Config) -> Vec<Figure> {
     let mut figures = Vec::new();
     let mut candidates = Vec::new();
+    // Whether each column header names the unit: every cell of its column with a figure
+    // asks.
+    let mut header_names_units = FnvHashMap::default();
     for (index, block) in doc.blocks.iter().enumerate() {
         candidates.clear();
         let scanner = Scanner {
@@ -75,9 +78,12 @@ pub(crate) fn find(doc: &Document, config: &Config) -> Vec<Figure> {
         scanner.scan(&mut candidates);
         let first = figures.len();
         resolve(&candidates, index, &mut figures);
-        if let Some(unit) = column_header_unit(doc, block) {
-            for figure in &mut figures[first..] {
-                figure.unit.get_or_insert_with(|| unit.clone());
+        // Only a cell with figures needs its column's unit.
+        if figures.len() > first {
+            if let Some(unit) = column_header_unit(doc, block, &mut header_names_units) {
+                for figure in &mut figures[first..] {
+                    figure.unit.get_or_insert_with(|| unit.clone());
+                }
             }
         }
         link_restatements(&doc.prose, &mut figures, first);
@@ -146,8 +152,13 @@ fn resolve(candidates: &[Candidate], block: usize, figures: &mut Vec<Figure>) {
 }
 
 /// A table cell's column header, when it names the unit (`Budget (KRW bn)`, `Share (%)`,
-/// `Year`): the cell's figures have no need to repeat it.
-fn column_header_unit(doc: &Document, block: &Block) -> Option<Unit> {
+/// `Year`): the cell's figures have no need to repeat it. `known` keeps the answer for
+/// each header already read.
+fn column_header_unit(
+    doc: &Document,
+    block: &Block,
+    known: &mut FnvHashMap<Range<usize>, bool>,
+) -> Option<Unit> {
     let BlockKind::TableCell {
         header: Some(header),
         is_header: false,
@@ -155,7 +166,10 @@ fn column_header_unit(doc: &Document, block: &Block) -> Option<Unit> {
     else {
         return None;
     };
-    header_names_unit(doc.prose(header.clone())).then(|| Unit {
+    let names_unit = *known
+        .entry(header.clone())
+        .or_insert_with(|| header_names_unit(doc.prose(header.clone())));
+    names_unit.then(|| Unit {
         range: header.clone(),
         kind: UnitKind::ColumnHeader,
     })
