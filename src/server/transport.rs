@@ -1,8 +1,9 @@
 //! The byte streams in front of tower-lsp-server: every message from the client is framed
 //! and checked here before the protocol library sees it, and everything the server says
-//! goes out through one writer — tower-lsp-server's output (its responses and requests)
-//! and the outbox's notifications, which it serialises itself (see `outbox`), whole frames
-//! in the order they were queued.
+//! goes out through one writer — tower-lsp-server's output (its responses and requests,
+//! a ticket for a prepared result exchanged for that result's JSON on the way: see
+//! `prepared`) and the outbox's notifications, which it serialises itself (see `outbox`),
+//! whole frames in the order they were queued.
 //!
 //! Why: tower-lsp-server reads its input through a `tokio_util` codec, and a codec that
 //! fails once ends the stream — so a single frame of invalid JSON, a body that is not a
@@ -14,6 +15,8 @@
 //! | a body that is not JSON (or not UTF-8, or empty) | `-32700` Parse error, id `null` |
 //! | JSON that is not a JSON-RPC 2.0 message (an array, a number, a string, `null`, an object without `"jsonrpc": "2.0"`, a method that is not a string, an id that is neither an integer nor a string) | `-32600` Invalid Request, with the message's id when it has a usable one, else `null` |
 //! | a request for a `$/` method (tower-lsp-server would never answer it) | `-32601` Method not found |
+//! | a request for `textDocument/documentSymbol`, `foldingRange` or `semanticTokens/full` | forwarded under an internal name; its result leaves as JSON prepared once per analysis (see `prepared`) |
+//! | a request that names one of those internal names | `-32601` Method not found, as for any method the server does not have |
 //! | a notification whose parameters do not fit | nothing (a notification has no answer): logged (stderr, `window/logMessage`) and dropped, as the library would drop it silently |
 //! | `initialized` without params, or with `null` | forwarded as `{}` (the library would drop it, and the server would never start watching files) |
 //! | a response that is neither a result nor an error | logged and dropped |
@@ -25,6 +28,7 @@
 //! after `shutdown` (`-32600`) itself.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -37,6 +41,7 @@ use tower_lsp_server::ls_types::notification::{self as note, Notification};
 use tower_lsp_server::ls_types::{LogMessageParams, MessageType};
 
 use super::outbox::to_stderr;
+use super::prepared::{Answer, Tickets};
 
 /// The longest header block read before the bytes are taken for garbage.
 const MAX_HEADER: usize = 8 * 1024;
@@ -59,8 +64,13 @@ const KEEP: usize = 1024;
 /// Serves `server` — a function of its input and output streams, tower-lsp-server's
 /// `Server::serve` — behind the checking reader and the single writer, until the server
 /// stops (after `exit`, or the end of `input`).
-pub(crate) async fn serve<I, O, F, Fut>(input: I, output: O, queue: Queue, server: F)
-where
+pub(crate) async fn serve<I, O, F, Fut>(
+    input: I,
+    output: O,
+    queue: Queue,
+    tickets: Arc<Tickets>,
+    server: F,
+) where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
     F: FnOnce(DuplexStream, DuplexStream) -> Fut,
@@ -82,7 +92,7 @@ where
     let serving = async move {
         tokio::join!(
             server(server_input, server_output),
-            relay_server(from_server, frames)
+            relay_server(from_server, frames, &tickets)
         )
     };
     let control = async move {
@@ -338,6 +348,18 @@ fn check_request(request: &Request) -> Verdict {
                 detail: format!("no request {method}"),
             };
         }
+        if Answer::is_internal(method) {
+            // Only the transport names these; to the client they do not exist, and it
+            // gets the library's answer for an unknown method.
+            return Verdict::Reply {
+                id: id.clone(),
+                code: ErrorCode::MethodNotFound,
+                detail: method.to_owned(),
+            };
+        }
+        if let Some(answer) = Answer::for_method(method) {
+            return Verdict::ForwardAs(renamed(request, answer.internal_method()));
+        }
         return Verdict::Forward;
     }
     if method == note::Initialized::METHOD && request.params().is_none_or(Value::is_null) {
@@ -352,6 +374,19 @@ fn check_request(request: &Request) -> Verdict {
         Some(detail) => Verdict::Drop(format!("ignored a {method} notification: {detail}")),
         None => Verdict::Forward,
     }
+}
+
+/// `request` under the internal name of its prepared answer (see `prepared`), its id and
+/// params unchanged.
+fn renamed(request: &Request, method: &'static str) -> Vec<u8> {
+    let mut renamed = Request::build(method);
+    if let Some(params) = request.params() {
+        renamed = renamed.params(params.clone());
+    }
+    if let Some(id) = request.id() {
+        renamed = renamed.id(id.clone());
+    }
+    serde_json::to_vec(&renamed.finish()).unwrap_or_default()
 }
 
 /// Why the parameters of a notification the server handles would not deserialize (the
@@ -604,8 +639,9 @@ fn content_length(header: &str) -> Result<usize, String> {
     length.ok_or_else(|| "no Content-Length header".to_owned())
 }
 
-/// tower-lsp-server's output, one whole frame at a time, onto the queue.
-async fn relay_server(from_server: DuplexStream, frames: mpsc::Sender<Vec<u8>>) {
+/// tower-lsp-server's output, one whole frame at a time, onto the queue; a response
+/// carrying a ticket leaves with the prepared result instead (see `prepared`).
+async fn relay_server(from_server: DuplexStream, frames: mpsc::Sender<Vec<u8>>, tickets: &Tickets) {
     let mut read = BufReader::new(from_server);
     loop {
         let mut header = Vec::new();
@@ -633,6 +669,9 @@ async fn relay_server(from_server: DuplexStream, frames: mpsc::Sender<Vec<u8>>) 
         frame.resize(start + length, 0);
         if read.read_exact(&mut frame[start..]).await.is_err() {
             return;
+        }
+        if let Some(body) = tickets.redeem(&frame[start..]) {
+            frame = frame_bytes(&body);
         }
         if frames.send(frame).await.is_err() {
             return;
