@@ -276,6 +276,13 @@ enum Verdict {
 
 /// Whether tower-lsp-server can take `body` as it is, and what to answer if not.
 fn check(body: &[u8]) -> Verdict {
+    // The common case first: a request or a notification, read once. (A body that reads
+    // as one is valid UTF-8: serde_json checks every string, and takes nothing but ASCII
+    // outside them.)
+    let parsed = match serde_json::from_slice::<Request>(body) {
+        Ok(request) if !request.method().is_empty() => return check_request(request),
+        other => other.map(drop),
+    };
     let parse_error = |detail: String| Verdict::Reply {
         id: Id::Null,
         code: ErrorCode::ParseError,
@@ -287,11 +294,10 @@ fn check(body: &[u8]) -> Verdict {
     if body.iter().all(u8::is_ascii_whitespace) {
         return parse_error("an empty message".to_owned());
     }
-    let parsed = serde_json::from_slice::<Request>(body);
-    match &parsed {
-        Ok(request) if !request.method().is_empty() => return check_request(request),
-        Err(e) if !e.is_data() => return parse_error(format!("invalid JSON: {e}")),
-        _ => {}
+    if let Err(e) = &parsed {
+        if !e.is_data() {
+            return parse_error(format!("invalid JSON: {e}"));
+        }
     }
     if serde_json::from_slice::<Response>(body).is_ok() {
         return Verdict::Forward;
@@ -336,7 +342,7 @@ fn check(body: &[u8]) -> Verdict {
     }
 }
 
-fn check_request(request: &Request) -> Verdict {
+fn check_request(request: Request) -> Verdict {
     let method = request.method();
     if let Some(id) = request.id() {
         if method.starts_with("$/") {
@@ -370,7 +376,8 @@ fn check_request(request: &Request) -> Verdict {
             .finish();
         return Verdict::ForwardAs(serde_json::to_vec(&fixed).unwrap_or_default());
     }
-    match notification_params_problem(method, request.params()) {
+    let (method, _, params) = request.into_parts();
+    match notification_params_problem(&method, params) {
         Some(detail) => Verdict::Drop(format!("ignored a {method} notification: {detail}")),
         None => Verdict::Forward,
     }
@@ -378,25 +385,27 @@ fn check_request(request: &Request) -> Verdict {
 
 /// `request` under the internal name of its prepared answer (see `prepared`), its id and
 /// params unchanged.
-fn renamed(request: &Request, method: &'static str) -> Vec<u8> {
+fn renamed(request: Request, method: &'static str) -> Vec<u8> {
+    let (_, id, params) = request.into_parts();
     let mut renamed = Request::build(method);
-    if let Some(params) = request.params() {
-        renamed = renamed.params(params.clone());
+    if let Some(params) = params {
+        renamed = renamed.params(params);
     }
-    if let Some(id) = request.id() {
-        renamed = renamed.id(id.clone());
+    if let Some(id) = id {
+        renamed = renamed.id(id);
     }
     serde_json::to_vec(&renamed.finish()).unwrap_or_default()
 }
 
 /// Why the parameters of a notification the server handles would not deserialize (the
-/// library drops such a notification without a word), or `None`.
-fn notification_params_problem(method: &str, params: Option<&Value>) -> Option<String> {
-    fn fits<N: Notification>(params: Option<&Value>) -> Option<String> {
+/// library drops such a notification without a word), or `None`. The params are moved
+/// into the typed reading, not copied: a `didOpen` is mostly one long string.
+fn notification_params_problem(method: &str, params: Option<Value>) -> Option<String> {
+    fn fits<N: Notification>(params: Option<Value>) -> Option<String> {
         let Some(params) = params else {
             return Some("no params".to_owned());
         };
-        N::Params::deserialize(params)
+        serde_json::from_value::<N::Params>(params)
             .err()
             .map(|e| format!("invalid params: {e}"))
     }
