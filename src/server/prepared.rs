@@ -152,6 +152,26 @@ impl Serialize for Ticket {
 /// writes `jsonrpc`, then `result`, then `id`.
 const TICKET_RESPONSE: &[u8] = br#"{"jsonrpc":"2.0","result":"policy-lsp:prepared:"#;
 
+/// A response with its prepared result, in pieces, so that the result is copied only
+/// once, into the frame.
+pub(crate) struct Redeemed {
+    json: Json,
+    id: Vec<u8>,
+}
+
+impl Redeemed {
+    /// The body's pieces, in order.
+    pub(crate) fn parts(&self) -> [&[u8]; 5] {
+        [
+            br#"{"jsonrpc":"2.0","result":"#,
+            &self.json,
+            br#","id":"#,
+            &self.id,
+            b"}",
+        ]
+    }
+}
+
 /// The prepared results issued to the library and not yet redeemed by the transport.
 #[derive(Default)]
 pub(crate) struct Tickets {
@@ -166,9 +186,9 @@ impl Tickets {
         Ticket(number)
     }
 
-    /// The response body with its prepared result, if `body` is the library's response
+    /// The response with its prepared result, if `body` is the library's response
     /// carrying a ticket; `None` for any other message.
-    pub(crate) fn redeem(&self, body: &[u8]) -> Option<Vec<u8>> {
+    pub(crate) fn redeem(&self, body: &[u8]) -> Option<Redeemed> {
         if !body.starts_with(TICKET_RESPONSE) {
             return None;
         }
@@ -181,13 +201,7 @@ impl Tickets {
         let number = carrier.result.strip_prefix(TICKET_PREFIX)?.parse().ok()?;
         let json = self.lock().remove(&number)?;
         let id = serde_json::to_vec(&carrier.id).ok()?;
-        let mut out = Vec::with_capacity(json.len() + id.len() + 40);
-        out.extend_from_slice(br#"{"jsonrpc":"2.0","result":"#);
-        out.extend_from_slice(&json);
-        out.extend_from_slice(br#","id":"#);
-        out.extend_from_slice(&id);
-        out.push(b'}');
-        Some(out)
+        Some(Redeemed { json, id })
     }
 
     /// The table is left consistent by every operation, so poisoning is ignored.
@@ -216,7 +230,7 @@ mod tests {
         for id in [Id::Number(7), Id::String("a \"quoted\" id".to_owned())] {
             let ticket = tickets.issue(json.clone());
             let body = library_body(id.clone(), &ticket);
-            let redeemed = tickets.redeem(&body).expect("a ticket");
+            let redeemed = tickets.redeem(&body).expect("a ticket").parts().concat();
             let redeemed: Value = serde_json::from_slice(&redeemed).unwrap();
             let expected = serde_json::to_value(Response::from_ok(
                 id,
@@ -239,7 +253,7 @@ mod tests {
             library_body(Id::Number(1), json!({"result": "policy-lsp:prepared:0"})),
             br#"{"jsonrpc":"2.0","method":"window/logMessage","params":{}}"#.to_vec(),
         ] {
-            assert_eq!(tickets.redeem(&body), None);
+            assert!(tickets.redeem(&body).is_none());
         }
     }
 

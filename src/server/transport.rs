@@ -254,8 +254,18 @@ async fn read_client<I: AsyncRead + Unpin>(
 }
 
 fn frame_bytes(body: &[u8]) -> Vec<u8> {
-    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    frame.extend_from_slice(body);
+    frame_of_parts(&[body])
+}
+
+/// A frame whose body is `parts`, one after the other.
+fn frame_of_parts(parts: &[&[u8]]) -> Vec<u8> {
+    let length: usize = parts.iter().map(|part| part.len()).sum();
+    let header = format!("Content-Length: {length}\r\n\r\n");
+    let mut frame = Vec::with_capacity(header.len() + length);
+    frame.extend_from_slice(header.as_bytes());
+    for part in parts {
+        frame.extend_from_slice(part);
+    }
     frame
 }
 
@@ -679,8 +689,8 @@ async fn relay_server(from_server: DuplexStream, frames: mpsc::Sender<Vec<u8>>, 
         if read.read_exact(&mut frame[start..]).await.is_err() {
             return;
         }
-        if let Some(body) = tickets.redeem(&frame[start..]) {
-            frame = frame_bytes(&body);
+        if let Some(redeemed) = tickets.redeem(&frame[start..]) {
+            frame = frame_of_parts(&redeemed.parts());
         }
         if frames.send(frame).await.is_err() {
             return;
