@@ -20,6 +20,7 @@
 //! | duplicate `didOpen` | the newer text wins, logged |
 //! | `initialize` twice | `-32600` Invalid Request |
 //! | request before `initialize` | `-32002` Server not initialized (notifications dropped) |
+//! | documentSymbol, foldingRange, semanticTokens/full (answered from prepared JSON) before `initialize`, with bad params, after `shutdown`; their internal names | the same errors as any other request; `-32601` Method not found |
 //! | `initialize` with wrong parameters | `-32602`, and a proper `initialize` afterwards works |
 //! | request after `shutdown`, `shutdown` twice | `-32600` Invalid Request; `exit` then exits with 0 |
 //! | `Content-Length` above the 256 MiB limit | `-32600`, the body skipped; the end of input ends the server (exit 1) |
@@ -561,6 +562,101 @@ fn before_initialize() {
     s.cases = 5;
     s.assert_alive("after a late initialize");
     s.shutdown_and_exit();
+}
+
+/// The requests answered from JSON prepared once per analysis (documentSymbol,
+/// foldingRange, semanticTokens/full) are refused exactly as the library refuses the
+/// others: before `initialize`, with parameters that do not fit, and after `shutdown`; and
+/// the internal names the server gives them are unknown methods to a client.
+#[test]
+fn prepared_answers_are_refused_like_any_request() {
+    const PREPARED: [&str; 3] = [
+        "textDocument/documentSymbol",
+        "textDocument/foldingRange",
+        "textDocument/semanticTokens/full",
+    ];
+    let document = json!({"textDocument": {"uri": REFERENCE_URI}});
+    let error = |response: Value| response["error"].clone();
+    let mut s = Server::spawn();
+    let refused = error(s.hover(REFERENCE_URI, 6, 5));
+    assert_eq!(refused["code"], -32002, "{refused}");
+    for method in PREPARED {
+        assert_eq!(
+            error(s.request(method, document.clone())),
+            refused,
+            "{method}"
+        );
+    }
+    let init = s.request("initialize", initialize_params());
+    assert!(init.get("error").is_none(), "{init}");
+    s.notify("initialized", json!({}));
+    s.open(REFERENCE_URI, "markdown", 1, REFERENCE);
+    s.assert_alive("prepared answers after initialize");
+
+    // Parameters that do not fit: the same error, message included, as the slow path's
+    // (`semanticTokens/range` reads its `textDocument` the same way).
+    for (case, params) in [
+        (
+            "a text document that is a number",
+            json!({"textDocument": 5}),
+        ),
+        (
+            "a URI that is a number",
+            json!({"textDocument": {"uri": 12}}),
+        ),
+        ("no text document", json!({})),
+    ] {
+        let slow = error(s.request("textDocument/semanticTokens/range", params.clone()));
+        assert_eq!(slow["code"], -32602, "{case}: {slow}");
+        for method in PREPARED {
+            let fast = error(s.request(method, params.clone()));
+            assert_eq!(fast, slow, "{method}, {case}");
+        }
+    }
+    for (method, params) in PREPARED.into_iter().zip([
+        "DocumentSymbolParams",
+        "FoldingRangeParams",
+        "SemanticTokensParams",
+    ]) {
+        let null = error(s.request(method, Value::Null));
+        let message = format!("invalid type: null, expected struct {params}");
+        assert_eq!(
+            null,
+            json!({"code": -32602, "message": message}),
+            "{method}"
+        );
+        let id = s.fresh_id();
+        s.send(&json!({"jsonrpc": "2.0", "id": id, "method": method}));
+        let missing = error(s.response(&json!(id)));
+        assert_eq!(
+            missing,
+            json!({"code": -32602, "message": "Missing params field"}),
+            "{method}"
+        );
+    }
+    for internal in [
+        "policyLsp/prepared/documentSymbol",
+        "policyLsp/prepared/foldingRange",
+        "policyLsp/prepared/semanticTokens/full",
+    ] {
+        let refused = error(s.request(internal, document.clone()));
+        assert_eq!(
+            refused,
+            json!({"code": -32601, "message": "Method not found", "data": internal})
+        );
+    }
+    s.assert_alive("prepared answers with bad parameters");
+
+    let response = s.request("shutdown", Value::Null);
+    assert!(response.get("error").is_none(), "{response}");
+    let late = error(s.hover(REFERENCE_URI, 6, 5));
+    assert_eq!(late["code"], -32600, "{late}");
+    for method in PREPARED {
+        assert_eq!(error(s.request(method, document.clone())), late, "{method}");
+    }
+    s.notify("exit", Value::Null);
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_no_panic("prepared answers");
 }
 
 /// `initialized` without params (or `null`): taken as `{}` rather than dropped, so the

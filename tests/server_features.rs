@@ -50,6 +50,11 @@ impl DerefMut for Server {
 impl Server {
     /// Starts the binary and completes the `initialize` handshake, offering only `enc`.
     fn start(enc: Enc, root: Option<&Path>) -> (Server, Value) {
+        Server::start_with(enc, root, json!({}))
+    }
+
+    /// [`Server::start`], with more `textDocument` client capabilities.
+    fn start_with(enc: Enc, root: Option<&Path>, text_document: Value) -> (Server, Value) {
         let mut server = Server {
             io: StdioServer::spawn(ServerRequests::Answer, TIMEOUT),
             enc,
@@ -62,6 +67,14 @@ impl Server {
         let folders = root_uri
             .as_ref()
             .map_or(Value::Null, |u| json!([{"uri": u, "name": "ws"}]));
+        let mut text_capabilities = json!({
+            "hover": {"contentFormat": ["markdown", "plaintext"]},
+            "rename": {"prepareSupport": true},
+            "publishDiagnostics": {"versionSupport": true},
+        });
+        for (key, value) in text_document.as_object().into_iter().flatten() {
+            text_capabilities[key] = value.clone();
+        }
         let init = server.request(
             "initialize",
             json!({
@@ -70,11 +83,7 @@ impl Server {
                 "workspaceFolders": folders,
                 "capabilities": {
                     "general": {"positionEncodings": [name]},
-                    "textDocument": {
-                        "hover": {"contentFormat": ["markdown", "plaintext"]},
-                        "rename": {"prepareSupport": true},
-                        "publishDiagnostics": {"versionSupport": true},
-                    },
+                    "textDocument": text_capabilities,
                 },
             }),
         );
@@ -536,6 +545,115 @@ fn semantic_tokens_full_and_range() {
             json!({"textDocument": {"uri": "file:///nowhere.md"}}),
         );
         assert_eq!(unknown["result"], Value::Null);
+        s.stop();
+    }
+}
+
+/// The outline, the folds and the semantic tokens — answered from JSON made once per
+/// analysis — are those of the text as every edit sent before the request left it (even
+/// when the request follows the edit without waiting), under the current configuration;
+/// asking again gives the same answer.
+#[test]
+fn outline_folds_and_tokens_follow_edits_and_configuration() {
+    let text = "# Plan 😀\r\n\r\nThe Harbour Safety Board (HSB) will add 300 berths next year.\r\n\r\n## Budget\r\n\r\n> \"The HSB pays,\r\n> we hope.\"\r\n";
+    let uri = "file:///tmp/policy-lsp-features/prepared.md";
+    let range = |start: (u32, u32), end: (u32, u32)| json!({"start": {"line": start.0, "character": start.1}, "end": {"line": end.0, "character": end.1}});
+    let section = |name: &str, detail: &str, whole: Value, heading: Value| json!({"name": name, "detail": detail, "kind": 15, "range": whole, "selectionRange": heading});
+    let folds = |folds: &[(u32, u32)]| -> Value {
+        folds
+            .iter()
+            .map(|(start, end)| json!({"startLine": start, "endLine": end}))
+            .collect()
+    };
+    for enc in BOTH {
+        let (mut s, _) = Server::start_with(
+            enc,
+            None,
+            json!({"documentSymbol": {"hierarchicalDocumentSymbolSupport": true}}),
+        );
+        let ask = |s: &mut Server| -> Vec<Value> {
+            [
+                "textDocument/documentSymbol",
+                "textDocument/foldingRange",
+                "textDocument/semanticTokens/full",
+            ]
+            .into_iter()
+            .map(|method| s.result(method, json!({"textDocument": {"uri": uri}})))
+            .collect()
+        };
+        // "# Plan 😀": the emoji is two UTF-16 units, four bytes.
+        let plan_end = match enc {
+            Enc::Utf16 => 9,
+            Enc::Utf8 => 11,
+        };
+        s.open(uri, text);
+        let budget = section(
+            "Budget",
+            "6 words · 1 finding",
+            range((4, 3), (7, 11)),
+            range((4, 3), (4, 9)),
+        );
+        let mut plan = section(
+            "Plan 😀",
+            "18 words · 2 findings",
+            range((0, 2), (7, 11)),
+            range((0, 2), (0, plan_end)),
+        );
+        plan["children"] = json!([budget]);
+        let before = vec![
+            json!([plan]),
+            folds(&[(0, 7), (4, 7), (6, 7)]),
+            json!({"data": [2, 26, 3, 0, 1, 0, 14, 3, 2, 0, 4, 2, 4, 1, 0, 0, 5, 3, 0, 0, 0, 4, 5, 1, 0, 1, 2, 9, 1, 0]}),
+        ];
+        assert_eq!(ask(&mut s), before, "{enc:?}");
+        assert_eq!(ask(&mut s), before, "{enc:?}: asked again");
+
+        // A new section, and the requests right behind the edit.
+        s.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{
+                "range": range((4, 0), (4, 0)),
+                "text": "## Ferries\r\n\r\nThe HSB runs 12 ferries.\r\n\r\n",
+            }]}),
+        );
+        let ferries = section(
+            "Ferries",
+            "6 words",
+            range((4, 3), (6, 24)),
+            range((4, 3), (4, 10)),
+        );
+        let budget = section(
+            "Budget",
+            "6 words · 1 finding",
+            range((8, 3), (11, 11)),
+            range((8, 3), (8, 9)),
+        );
+        let mut plan = section(
+            "Plan 😀",
+            "24 words · 2 findings",
+            range((0, 2), (11, 11)),
+            range((0, 2), (0, plan_end)),
+        );
+        plan["children"] = json!([ferries, budget]);
+        let tokens = json!({"data": [2, 26, 3, 0, 1, 0, 14, 3, 2, 0, 4, 4, 3, 0, 0, 0, 9, 2, 2, 0, 4, 2, 4, 1, 0, 0, 5, 3, 0, 0, 0, 4, 5, 1, 0, 1, 2, 9, 1, 0]});
+        let after = vec![
+            json!([plan.clone()]),
+            folds(&[(0, 11), (4, 6), (8, 11), (10, 11)]),
+            tokens,
+        ];
+        assert_eq!(ask(&mut s), after, "{enc:?}: after the edit");
+
+        // The outline counts the findings of the current configuration.
+        s.notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"policyLsp": {"rules": {"relative-date": "off"}}}}),
+        );
+        plan["detail"] = json!("24 words · 1 finding");
+        let outline = s.result(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        assert_eq!(outline, json!([plan]), "{enc:?}: after the configuration");
         s.stop();
     }
 }

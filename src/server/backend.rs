@@ -15,6 +15,7 @@ use super::code_actions::{self, GlossaryTarget};
 use super::configure::Configurator;
 use super::documents::{OpenDocument, TextDocument};
 use super::outbox::{Outbox, Outgoing};
+use super::prepared::{Answer, Ticket, Tickets};
 use super::state::{Session, Shared};
 use super::transport::Writer;
 use super::{completion, encoding, hover, navigation, semantic_tokens, symbols, to_proto, uri};
@@ -26,17 +27,20 @@ pub(crate) struct Backend {
     pub(crate) shared: Arc<Shared>,
     configurator: Configurator,
     pub(crate) disk_symbols: symbols::DiskIndex,
+    /// Prepared results handed to the library as tickets, redeemed by the transport.
+    tickets: Arc<Tickets>,
 }
 
 impl Backend {
     /// Must run inside a tokio runtime (it starts the outbox task).
-    pub(crate) fn new(client: Client, writer: Writer) -> Self {
+    pub(crate) fn new(client: Client, writer: Writer, tickets: Arc<Tickets>) -> Self {
         let outbox = Outbox::spawn(writer);
         let shared = Arc::new(Shared::new(outbox));
         Backend {
             configurator: Configurator::new(client, shared.clone()),
             shared,
             disk_symbols: symbols::DiskIndex::default(),
+            tickets,
         }
     }
 
@@ -60,6 +64,53 @@ impl Backend {
             );
             tower_lsp_server::jsonrpc::Error::internal_error()
         })
+    }
+
+    /// A prepared answer about `uri`'s current analysis, made on the blocking pool the
+    /// first time it is asked for; `None` when the document is not open or its analysis
+    /// failed.
+    async fn prepared(&self, answer: Answer, uri: &Uri) -> Result<Option<Ticket>> {
+        let Some(query) = self.query(uri).await else {
+            return Ok(None);
+        };
+        let json = match query.answers().slot(answer).get() {
+            Some(json) => json.clone(),
+            None => {
+                self.contained(answer.what(), uri, move || {
+                    let slot = query.answers().slot(answer);
+                    slot.get_or_init(|| answer.compute(&query)).clone()
+                })
+                .await?
+            }
+        };
+        Ok(json.map(|json| self.tickets.issue(json)))
+    }
+
+    /// `textDocument/documentSymbol`, renamed by the transport (see `prepared`).
+    pub(crate) async fn prepared_document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<Ticket>> {
+        self.prepared(Answer::DocumentSymbols, &params.text_document.uri)
+            .await
+    }
+
+    /// `textDocument/foldingRange`, renamed by the transport (see `prepared`).
+    pub(crate) async fn prepared_folding_range(
+        &self,
+        params: FoldingRangeParams,
+    ) -> Result<Option<Ticket>> {
+        self.prepared(Answer::FoldingRanges, &params.text_document.uri)
+            .await
+    }
+
+    /// `textDocument/semanticTokens/full`, renamed by the transport (see `prepared`).
+    pub(crate) async fn prepared_semantic_tokens(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<Ticket>> {
+        self.prepared(Answer::SemanticTokens, &params.text_document.uri)
+            .await
     }
 
     /// `policyLsp/documentText`: the server's copy of a document, for tests and debugging.
@@ -364,40 +415,6 @@ impl LanguageServer for Backend {
         .await
     }
 
-    async fn document_symbol(
-        &self,
-        params: DocumentSymbolParams,
-    ) -> Result<Option<DocumentSymbolResponse>> {
-        let uri = params.text_document.uri;
-        let Some(analyzed) = self.shared.current_analysis(&uri).await else {
-            return Ok(None);
-        };
-        let session = self.shared.session();
-        self.contained("document symbols", &uri.clone(), move || {
-            let analysis = analyzed.analysis.as_ref()?;
-            let encoding = session.encoding;
-            Some(if session.hierarchical_symbols {
-                DocumentSymbolResponse::Nested(to_proto::document_symbols(analysis, encoding))
-            } else {
-                DocumentSymbolResponse::Flat(to_proto::flat_symbols(&uri, analysis, encoding))
-            })
-        })
-        .await
-    }
-
-    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        let uri = params.text_document.uri;
-        let Some(analyzed) = self.shared.current_analysis(&uri).await else {
-            return Ok(None);
-        };
-        let limit = self.shared.session().folding_limit;
-        self.contained("folding ranges", &uri, move || {
-            let analysis = analyzed.analysis.as_ref()?;
-            Some(to_proto::folding_ranges(analysis, limit))
-        })
-        .await
-    }
-
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
         let position = at.position;
@@ -464,16 +481,6 @@ impl LanguageServer for Backend {
         let position = at.position;
         self.answer("completion", &at.text_document.uri, move |q| {
             completion::completion(q, position)
-        })
-        .await
-    }
-
-    async fn semantic_tokens_full(
-        &self,
-        params: SemanticTokensParams,
-    ) -> Result<Option<SemanticTokensResult>> {
-        self.answer("semantic tokens", &params.text_document.uri, |q| {
-            semantic_tokens::tokens(q, None).map(SemanticTokensResult::Tokens)
         })
         .await
     }

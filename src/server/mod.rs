@@ -9,6 +9,8 @@
 //! - [`encoding`]: positions ⇄ protocol, in the negotiated encoding.
 //! - [`to_proto`]: findings, outline and folds as protocol types.
 //! - [`code_actions`]: fixes, suppression comments and glossary entries as quick fixes.
+//! - [`prepared`]: outline, folds and semantic tokens serialized once per analysis, passed
+//!   through the library as tickets.
 //! - [`query`]: what a request about one document reads, off the message loop.
 //! - [`hover`]: figures' values and terms' definitions.
 //! - [`navigation`]: go to definition, find references, rename of defined terms.
@@ -25,6 +27,7 @@
 
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};
@@ -40,6 +43,7 @@ pub mod fuzzing;
 mod hover;
 mod navigation;
 mod outbox;
+mod prepared;
 mod query;
 mod scheduler;
 mod semantic_tokens;
@@ -52,6 +56,7 @@ mod uri;
 mod workspace;
 
 use backend::Backend;
+use prepared::{Answer, Tickets};
 
 /// Serves LSP on stdin/stdout until the client says `exit` or closes stdin. Exit code 0
 /// after a proper `shutdown`, 1 otherwise (as the specification asks).
@@ -86,13 +91,27 @@ where
     // The client's output queue comes first: the outbox writes to it directly.
     let queue = transport::Queue::new();
     let writer = queue.writer();
-    let (service, socket) = LspService::build(move |client| Backend::new(client, writer))
+    let tickets = Arc::new(Tickets::default());
+    let issuer = tickets.clone();
+    let (service, socket) = LspService::build(move |client| Backend::new(client, writer, issuer))
         .custom_method("policyLsp/documentText", Backend::document_text)
+        .custom_method(
+            Answer::DocumentSymbols.internal_method(),
+            Backend::prepared_document_symbol,
+        )
+        .custom_method(
+            Answer::FoldingRanges.internal_method(),
+            Backend::prepared_folding_range,
+        )
+        .custom_method(
+            Answer::SemanticTokens.internal_method(),
+            Backend::prepared_semantic_tokens,
+        )
         .finish();
     let shared = service.inner().shared.clone();
     // Behind our own framing: tower-lsp-server stops reading at the first message it
     // cannot decode (see `transport`).
-    transport::serve(input, output, queue, |input, output| {
+    transport::serve(input, output, queue, tickets, |input, output| {
         Server::new(input, output, socket).serve(service)
     })
     .await;

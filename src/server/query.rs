@@ -13,6 +13,7 @@ use tower_lsp_server::ls_types::{self as lsp, MessageType, Uri};
 
 use super::backend::Backend;
 use super::encoding;
+use super::prepared::Answers;
 use super::scheduler::Analyzed;
 use super::state::Session;
 use super::to_proto::Ranges;
@@ -43,6 +44,7 @@ impl Query {
                 result_id: "1".to_owned(),
                 analysis: Some(analysis),
                 diagnostics: Vec::new(),
+                answers: Answers::default(),
             }),
             config: Arc::new(config),
             root: None,
@@ -64,6 +66,11 @@ impl Query {
     /// `None` when the analysis failed (already logged).
     pub(crate) fn analysis(&self) -> Option<&Analysis> {
         self.analyzed.analysis.as_ref()
+    }
+
+    /// What is made once per analysis and kept beside it.
+    pub(crate) fn answers(&self) -> &Answers {
+        &self.analyzed.answers
     }
 
     pub(crate) fn document(&self) -> Option<&Document> {

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::{self as lsp, MessageType, Uri};
 
 use super::outbox::Outgoing;
+use super::prepared::Answers;
 use super::state::{Shared, State};
 use super::{to_proto, uri};
 use crate::analysis::{Analysis, AnalysisCache, DocumentKind, Encoding};
@@ -26,6 +27,8 @@ pub(crate) struct Analyzed {
     pub analysis: Option<Analysis>,
     /// The findings as protocol diagnostics, index for index with `analysis.diagnostics`.
     pub diagnostics: Vec<lsp::Diagnostic>,
+    /// Answers to requests about this analysis, made when first asked for.
+    pub answers: Answers,
 }
 
 struct Snapshot {
@@ -87,6 +90,7 @@ impl Shared {
                         result_id: self.next_id().to_string(),
                         analysis: None,
                         diagnostics: Vec::new(),
+                        answers: Answers::default(),
                     };
                     // The cache went down with the analysis: start afresh.
                     (failed, AnalysisCache::new())
@@ -144,6 +148,7 @@ impl Shared {
                 result_id: self.next_id().to_string(),
                 analysis: None,
                 diagnostics: Vec::new(),
+                answers: Answers::default(),
             }));
             open.worker = false;
             open.changed.send_replace(());
@@ -228,6 +233,7 @@ fn run(snapshot: Snapshot, encoding: Encoding, result_id: String) -> (Analyzed, 
         result_id,
         analysis: Some(analysis),
         diagnostics,
+        answers: Answers::default(),
     };
     (analyzed, cache)
 }

@@ -47,9 +47,10 @@ pub(crate) fn capability() -> SemanticTokensServerCapabilities {
     })
 }
 
-/// A token as byte offsets, before it is cut into lines.
+/// A token as byte offsets, before it is cut into lines; a document's tokens are found
+/// once per analysis and kept beside it (`prepared::Answers`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Token {
+pub(crate) struct Token {
     range: Range<usize>,
     kind: Kind,
     modifiers: u32,
@@ -69,7 +70,12 @@ pub(crate) fn tokens(query: &Query, range: Option<lsp::Range>) -> Option<Semanti
     };
     Some(SemanticTokens {
         result_id: None,
-        data: encode(doc, &collect(doc), within, query.encoding()),
+        data: encode(
+            doc,
+            query.answers().tokens.get_or_init(|| collect(doc)),
+            within,
+            query.encoding(),
+        ),
     })
 }
 

@@ -1,8 +1,9 @@
 //! The byte streams in front of tower-lsp-server: every message from the client is framed
 //! and checked here before the protocol library sees it, and everything the server says
-//! goes out through one writer — tower-lsp-server's output (its responses and requests)
-//! and the outbox's notifications, which it serialises itself (see `outbox`), whole frames
-//! in the order they were queued.
+//! goes out through one writer — tower-lsp-server's output (its responses and requests,
+//! a ticket for a prepared result exchanged for that result's JSON on the way: see
+//! `prepared`) and the outbox's notifications, which it serialises itself (see `outbox`),
+//! whole frames in the order they were queued.
 //!
 //! Why: tower-lsp-server reads its input through a `tokio_util` codec, and a codec that
 //! fails once ends the stream — so a single frame of invalid JSON, a body that is not a
@@ -14,6 +15,8 @@
 //! | a body that is not JSON (or not UTF-8, or empty) | `-32700` Parse error, id `null` |
 //! | JSON that is not a JSON-RPC 2.0 message (an array, a number, a string, `null`, an object without `"jsonrpc": "2.0"`, a method that is not a string, an id that is neither an integer nor a string) | `-32600` Invalid Request, with the message's id when it has a usable one, else `null` |
 //! | a request for a `$/` method (tower-lsp-server would never answer it) | `-32601` Method not found |
+//! | a request for `textDocument/documentSymbol`, `foldingRange` or `semanticTokens/full` | forwarded under an internal name; its result leaves as JSON prepared once per analysis (see `prepared`) |
+//! | a request that names one of those internal names | `-32601` Method not found, as for any method the server does not have |
 //! | a notification whose parameters do not fit | nothing (a notification has no answer): logged (stderr, `window/logMessage`) and dropped, as the library would drop it silently |
 //! | `initialized` without params, or with `null` | forwarded as `{}` (the library would drop it, and the server would never start watching files) |
 //! | a response that is neither a result nor an error | logged and dropped |
@@ -25,6 +28,7 @@
 //! after `shutdown` (`-32600`) itself.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -37,6 +41,7 @@ use tower_lsp_server::ls_types::notification::{self as note, Notification};
 use tower_lsp_server::ls_types::{LogMessageParams, MessageType};
 
 use super::outbox::to_stderr;
+use super::prepared::{Answer, Tickets};
 
 /// The longest header block read before the bytes are taken for garbage.
 const MAX_HEADER: usize = 8 * 1024;
@@ -59,8 +64,13 @@ const KEEP: usize = 1024;
 /// Serves `server` — a function of its input and output streams, tower-lsp-server's
 /// `Server::serve` — behind the checking reader and the single writer, until the server
 /// stops (after `exit`, or the end of `input`).
-pub(crate) async fn serve<I, O, F, Fut>(input: I, output: O, queue: Queue, server: F)
-where
+pub(crate) async fn serve<I, O, F, Fut>(
+    input: I,
+    output: O,
+    queue: Queue,
+    tickets: Arc<Tickets>,
+    server: F,
+) where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
     F: FnOnce(DuplexStream, DuplexStream) -> Fut,
@@ -82,7 +92,7 @@ where
     let serving = async move {
         tokio::join!(
             server(server_input, server_output),
-            relay_server(from_server, frames)
+            relay_server(from_server, frames, &tickets)
         )
     };
     let control = async move {
@@ -244,8 +254,18 @@ async fn read_client<I: AsyncRead + Unpin>(
 }
 
 fn frame_bytes(body: &[u8]) -> Vec<u8> {
-    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    frame.extend_from_slice(body);
+    frame_of_parts(&[body])
+}
+
+/// A frame whose body is `parts`, one after the other.
+fn frame_of_parts(parts: &[&[u8]]) -> Vec<u8> {
+    let length: usize = parts.iter().map(|part| part.len()).sum();
+    let header = format!("Content-Length: {length}\r\n\r\n");
+    let mut frame = Vec::with_capacity(header.len() + length);
+    frame.extend_from_slice(header.as_bytes());
+    for part in parts {
+        frame.extend_from_slice(part);
+    }
     frame
 }
 
@@ -266,6 +286,13 @@ enum Verdict {
 
 /// Whether tower-lsp-server can take `body` as it is, and what to answer if not.
 fn check(body: &[u8]) -> Verdict {
+    // The common case first: a request or a notification, read once. (A body that reads
+    // as one is valid UTF-8: serde_json checks every string, and takes nothing but ASCII
+    // outside them.)
+    let parsed = match serde_json::from_slice::<Request>(body) {
+        Ok(request) if !request.method().is_empty() => return check_request(request),
+        other => other.map(drop),
+    };
     let parse_error = |detail: String| Verdict::Reply {
         id: Id::Null,
         code: ErrorCode::ParseError,
@@ -277,11 +304,10 @@ fn check(body: &[u8]) -> Verdict {
     if body.iter().all(u8::is_ascii_whitespace) {
         return parse_error("an empty message".to_owned());
     }
-    let parsed = serde_json::from_slice::<Request>(body);
-    match &parsed {
-        Ok(request) if !request.method().is_empty() => return check_request(request),
-        Err(e) if !e.is_data() => return parse_error(format!("invalid JSON: {e}")),
-        _ => {}
+    if let Err(e) = &parsed {
+        if !e.is_data() {
+            return parse_error(format!("invalid JSON: {e}"));
+        }
     }
     if serde_json::from_slice::<Response>(body).is_ok() {
         return Verdict::Forward;
@@ -326,7 +352,7 @@ fn check(body: &[u8]) -> Verdict {
     }
 }
 
-fn check_request(request: &Request) -> Verdict {
+fn check_request(request: Request) -> Verdict {
     let method = request.method();
     if let Some(id) = request.id() {
         if method.starts_with("$/") {
@@ -338,6 +364,18 @@ fn check_request(request: &Request) -> Verdict {
                 detail: format!("no request {method}"),
             };
         }
+        if Answer::is_internal(method) {
+            // Only the transport names these; to the client they do not exist, and it
+            // gets the library's answer for an unknown method.
+            return Verdict::Reply {
+                id: id.clone(),
+                code: ErrorCode::MethodNotFound,
+                detail: method.to_owned(),
+            };
+        }
+        if let Some(answer) = Answer::for_method(method) {
+            return Verdict::ForwardAs(renamed(request, answer.internal_method()));
+        }
         return Verdict::Forward;
     }
     if method == note::Initialized::METHOD && request.params().is_none_or(Value::is_null) {
@@ -348,20 +386,36 @@ fn check_request(request: &Request) -> Verdict {
             .finish();
         return Verdict::ForwardAs(serde_json::to_vec(&fixed).unwrap_or_default());
     }
-    match notification_params_problem(method, request.params()) {
+    let (method, _, params) = request.into_parts();
+    match notification_params_problem(&method, params) {
         Some(detail) => Verdict::Drop(format!("ignored a {method} notification: {detail}")),
         None => Verdict::Forward,
     }
 }
 
+/// `request` under the internal name of its prepared answer (see `prepared`), its id and
+/// params unchanged.
+fn renamed(request: Request, method: &'static str) -> Vec<u8> {
+    let (_, id, params) = request.into_parts();
+    let mut renamed = Request::build(method);
+    if let Some(params) = params {
+        renamed = renamed.params(params);
+    }
+    if let Some(id) = id {
+        renamed = renamed.id(id);
+    }
+    serde_json::to_vec(&renamed.finish()).unwrap_or_default()
+}
+
 /// Why the parameters of a notification the server handles would not deserialize (the
-/// library drops such a notification without a word), or `None`.
-fn notification_params_problem(method: &str, params: Option<&Value>) -> Option<String> {
-    fn fits<N: Notification>(params: Option<&Value>) -> Option<String> {
+/// library drops such a notification without a word), or `None`. The params are moved
+/// into the typed reading, not copied: a `didOpen` is mostly one long string.
+fn notification_params_problem(method: &str, params: Option<Value>) -> Option<String> {
+    fn fits<N: Notification>(params: Option<Value>) -> Option<String> {
         let Some(params) = params else {
             return Some("no params".to_owned());
         };
-        N::Params::deserialize(params)
+        serde_json::from_value::<N::Params>(params)
             .err()
             .map(|e| format!("invalid params: {e}"))
     }
@@ -604,8 +658,9 @@ fn content_length(header: &str) -> Result<usize, String> {
     length.ok_or_else(|| "no Content-Length header".to_owned())
 }
 
-/// tower-lsp-server's output, one whole frame at a time, onto the queue.
-async fn relay_server(from_server: DuplexStream, frames: mpsc::Sender<Vec<u8>>) {
+/// tower-lsp-server's output, one whole frame at a time, onto the queue; a response
+/// carrying a ticket leaves with the prepared result instead (see `prepared`).
+async fn relay_server(from_server: DuplexStream, frames: mpsc::Sender<Vec<u8>>, tickets: &Tickets) {
     let mut read = BufReader::new(from_server);
     loop {
         let mut header = Vec::new();
@@ -633,6 +688,9 @@ async fn relay_server(from_server: DuplexStream, frames: mpsc::Sender<Vec<u8>>) 
         frame.resize(start + length, 0);
         if read.read_exact(&mut frame[start..]).await.is_err() {
             return;
+        }
+        if let Some(redeemed) = tickets.redeem(&frame[start..]) {
+            frame = frame_of_parts(&redeemed.parts());
         }
         if frames.send(frame).await.is_err() {
             return;
