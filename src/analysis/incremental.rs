@@ -55,6 +55,11 @@ struct ChunkFacts {
     /// Where the prose mask blanks the text: the mask is the text with these bytes made
     /// spaces (it only ever writes spaces), kept instead of a second copy of the text.
     blanked: Vec<Range<u32>>,
+    /// The chunk's lines (a chunk starts at a line start and all but the last end with a
+    /// line break, so the draft's line index is the chunks' laid end to end).
+    lines: LineIndex,
+    /// Whether the chunk may hold a suppression directive (none crosses a line break).
+    may_suppress: bool,
     blocks: Vec<Block>,
     block_quotes: Vec<BlockQuote>,
     headings: Vec<HeadingMark>,
@@ -419,6 +424,7 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
         kind == DocumentKind::Markdown && (text.contains("]:") || open_metadata_block(text));
     let blanked = blanked_runs(text.as_bytes(), doc.prose.as_bytes());
     let Document {
+        lines,
         blocks,
         block_quotes,
         quotations,
@@ -430,6 +436,8 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
         len: text.len(),
         facts: Arc::new(ChunkFacts {
             blanked,
+            lines,
+            may_suppress: Suppressions::may_hold_directives(text),
             blocks,
             block_quotes,
             headings,
@@ -537,11 +545,20 @@ fn assemble(
 ) -> Analysis {
     // What depends on the text alone is computed beside what the chunks give.
     let whole = || {
-        let (lines, suppressions) = join(
-            parallel,
-            || LineIndex::new(text),
-            || Suppressions::parse(text),
-        );
+        let mut offset = 0;
+        let parts: Vec<(usize, &LineIndex)> = chunks
+            .iter()
+            .map(|c| {
+                offset += c.len;
+                (offset - c.len, &c.facts.lines)
+            })
+            .collect();
+        let lines = LineIndex::concat(&parts, text.len());
+        let suppressions = if chunks.iter().any(|c| c.facts.may_suppress) {
+            Suppressions::parse(text, &lines)
+        } else {
+            Suppressions::default()
+        };
         (text.to_owned(), lines, suppressions)
     };
     let (whole, parts) = join(parallel, whole, || shifted_facts(text, chunks));
