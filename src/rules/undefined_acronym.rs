@@ -101,8 +101,12 @@ fn gather(cx: &Context) -> Gathered {
             if seen_words.contains(word) {
                 continue;
             }
-            let shouting = shouting.get_or_insert_with(|| shouting_runs(prose));
-            if shouting.iter().any(|r| r.contains(&range.start)) {
+            let shouted = has_capitals_beside(prose, &range)
+                && shouting
+                    .get_or_insert_with(|| shouting_runs(prose))
+                    .iter()
+                    .any(|r| r.contains(&range.start));
+            if shouted {
                 continue;
             }
             seen_words.insert(word);
@@ -421,13 +425,61 @@ fn shouting_runs(prose: &str) -> Vec<Range<usize>> {
     runs
 }
 
+/// Whether the nearest word with letters before or after the acronym at `range` is
+/// written in capitals. If neither is, the acronym is alone in its run of capitals, which
+/// is then no shouting, and [`shouting_runs`] need not read the block.
+fn has_capitals_beside(prose: &str, range: &Range<usize>) -> bool {
+    let has_letters = |w: &&str| w.chars().any(char::is_alphabetic);
+    let in_capitals = |w: &str| !w.chars().any(char::is_lowercase);
+    // An acronym is glued to no word character, so these are [`words`]'s words around it.
+    let after = words(&prose[range.end..]).map(|(w, _)| w).find(has_letters);
+    let before = words_before(prose, range.start).find(has_letters);
+    after.is_some_and(in_capitals) || before.is_some_and(in_capitals)
+}
+
+/// The words of `prose[..end]` as [`words`] splits them, last first.
+fn words_before(prose: &str, mut end: usize) -> impl Iterator<Item = &str> {
+    std::iter::from_fn(move || {
+        let head = &prose[..end];
+        let word_end = head
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| is_word_char(c))
+            .map(|(i, c)| i + c.len_utf8())?;
+        let word_start = head[..word_end]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !is_word_char(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        end = word_start;
+        Some(&prose[word_start..word_end])
+    })
+}
+
 fn is_shouting(prose: &str, run: &Range<usize>, words: usize) -> bool {
     words >= 3 || (words == 2 && prose[..run.start].trim().is_empty())
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{words, words_before};
     use crate::rules::testing::{assert_flags, assert_no_findings};
+
+    #[test]
+    fn words_before_are_the_words_last_first() {
+        for prose in [
+            "",
+            "  ",
+            "NATO 2024, the R&D (EU) — 정부 U.S. x",
+            "a&b&&c ,d",
+            "é́ 😀X",
+        ] {
+            let mut backward: Vec<&str> = words_before(prose, prose.len()).collect();
+            backward.reverse();
+            let forward: Vec<&str> = words(prose).map(|(w, _)| w).collect();
+            assert_eq!(backward, forward, "{prose:?}");
+        }
+    }
 
     #[test]
     fn flags_first_use_before_or_without_expansion() {
