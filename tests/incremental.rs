@@ -198,6 +198,14 @@ const PIECES: &[&str] = &[
     "next week",
     "experts say",
     "NATO",
+    // An acronym and the same word in lower case (emphasis, not an acronym).
+    "NOTE ",
+    " note ",
+    "R&D",
+    " r&d ",
+    // A pronoun speaker explained, or not, by the paragraph before.
+    "She added, \"We will publish every score.\" ",
+    "Minister Choi closed the session. ",
     "\u{FFFD}",
     "Ã©",
     "http://example.org/a",

@@ -119,7 +119,7 @@ pub(crate) struct Skeleton {
 impl Document {
     pub fn parse(text: &str, kind: DocumentKind, config: &Config) -> Document {
         let mut doc = Document::skeleton(text, kind);
-        doc.suppressions = Suppressions::parse(text);
+        doc.suppressions = Suppressions::parse(text, &doc.lines);
         doc.sections = super::headings::build_sections(&mut doc);
         doc.find_block_facts(config);
         doc.terms = TermIndex::build(&doc);

@@ -154,27 +154,23 @@ impl HeadingMark {
     /// The same mark in a text where its blocks start `blocks` later and its bytes `bytes`
     /// later.
     pub(crate) fn shifted(&self, blocks: usize, bytes: usize) -> HeadingMark {
-        let shift_numbering = |n: &Option<Numbering>| {
-            n.as_ref().map(|n| Numbering {
-                label: n.label.start + bytes..n.label.end + bytes,
-                scheme: n.scheme,
-                components: n.components.clone(),
-            })
+        let shift_numbering = |n: &Numbering| Numbering {
+            label: n.label.start + bytes..n.label.end + bytes,
+            scheme: n.scheme,
+            components: n.components.clone(),
         };
         let shape = match &self.shape {
             Shape::Markdown { level, numbering } => Shape::Markdown {
                 level: *level,
-                numbering: shift_numbering(numbering),
+                numbering: numbering.as_ref().map(shift_numbering),
             },
-            Shape::Numbered(n) => Shape::Numbered(
-                shift_numbering(&Some(n.clone())).expect("a numbering shifts to a numbering"),
-            ),
+            Shape::Numbered(n) => Shape::Numbered(shift_numbering(n)),
             Shape::Underlined {
                 adornment,
                 numbering,
             } => Shape::Underlined {
                 adornment: *adornment,
-                numbering: shift_numbering(numbering),
+                numbering: numbering.as_ref().map(shift_numbering),
             },
             Shape::Headline => Shape::Headline,
         };

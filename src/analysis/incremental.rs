@@ -55,6 +55,11 @@ struct ChunkFacts {
     /// Where the prose mask blanks the text: the mask is the text with these bytes made
     /// spaces (it only ever writes spaces), kept instead of a second copy of the text.
     blanked: Vec<Range<u32>>,
+    /// The chunk's lines (a chunk starts at a line start and all but the last end with a
+    /// line break, so the draft's line index is the chunks' laid end to end).
+    lines: LineIndex,
+    /// Whether the chunk may hold a suppression directive (none crosses a line break).
+    may_suppress: bool,
     blocks: Vec<Block>,
     block_quotes: Vec<BlockQuote>,
     headings: Vec<HeadingMark>,
@@ -419,6 +424,7 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
         kind == DocumentKind::Markdown && (text.contains("]:") || open_metadata_block(text));
     let blanked = blanked_runs(text.as_bytes(), doc.prose.as_bytes());
     let Document {
+        lines,
         blocks,
         block_quotes,
         quotations,
@@ -430,6 +436,8 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
         len: text.len(),
         facts: Arc::new(ChunkFacts {
             blanked,
+            lines,
+            may_suppress: Suppressions::may_hold_directives(text),
             blocks,
             block_quotes,
             headings,
@@ -537,20 +545,29 @@ fn assemble(
 ) -> Analysis {
     // What depends on the text alone is computed beside what the chunks give.
     let whole = || {
-        let (lines, suppressions) = join(
-            parallel,
-            || LineIndex::new(text),
-            || Suppressions::parse(text),
-        );
+        let mut offset = 0;
+        let parts: Vec<(usize, &LineIndex)> = chunks
+            .iter()
+            .map(|c| {
+                offset += c.len;
+                (offset - c.len, &c.facts.lines)
+            })
+            .collect();
+        let lines = LineIndex::concat(&parts, text.len());
+        let suppressions = if chunks.iter().any(|c| c.facts.may_suppress) {
+            Suppressions::parse(text, &lines)
+        } else {
+            Suppressions::default()
+        };
         (text.to_owned(), lines, suppressions)
     };
     let (whole, parts) = join(parallel, whole, || shifted_facts(text, chunks));
     let (owned, lines, suppressions) = whole;
     let (prose, blocks, block_quotes, marks, quotations, unpaired, figures, local_diagnostics) =
         parts;
-    // Only whole characters are blanked, so this cannot fail; should it, the whole analysis
-    // gives the answer.
-    let Ok(prose) = String::from_utf8(prose) else {
+    // Only whole characters are blanked, so the mask is always built; should it not be,
+    // the whole analysis gives the answer.
+    let Some(prose) = prose else {
         return super::analyze(text, kind, config);
     };
     let mut doc = Document {
@@ -608,15 +625,15 @@ fn assemble(
     }
 }
 
-/// The chunks' facts laid end to end, offsets and indices shifted: the prose mask (as
-/// bytes), blocks, block quotes, heading marks, quotations, unpaired quote marks, figures
+/// The chunks' facts laid end to end, offsets and indices shifted: the prose mask (`None`
+/// if a blanked run does not cover whole characters, which never happens), blocks, block quotes, heading marks, quotations, unpaired quote marks, figures
 /// and the [`Scope::Block`] rules' findings.
 #[allow(clippy::type_complexity)]
 fn shifted_facts(
     text: &str,
     chunks: &[Chunk],
 ) -> (
-    Vec<u8>,
+    Option<String>,
     Vec<Block>,
     Vec<BlockQuote>,
     Vec<HeadingMark>,
@@ -626,7 +643,8 @@ fn shifted_facts(
     Vec<Diagnostic>,
 ) {
     let count = |f: fn(&ChunkFacts) -> usize| chunks.iter().map(|c| f(&c.facts)).sum::<usize>();
-    let mut prose = text.as_bytes().to_vec();
+    // Copied a stretch at a time, which also keeps it valid UTF-8 without checking it again.
+    let mut prose = Some(String::with_capacity(text.len()));
     let mut blocks = Vec::with_capacity(count(|f| f.blocks.len()));
     let mut block_quotes = Vec::with_capacity(count(|f| f.block_quotes.len()));
     let mut marks = Vec::with_capacity(count(|f| f.headings.len()));
@@ -643,9 +661,10 @@ fn shifted_facts(
             quotations.len(),
             figures.len(),
         );
-        for run in &f.blanked {
-            prose[at + run.start as usize..at + run.end as usize].fill(b' ');
-        }
+        prose = prose.and_then(|mut prose| {
+            push_masked(&mut prose, &text[at..at + chunk.len], &f.blanked)?;
+            Some(prose)
+        });
         blocks.extend(f.blocks.iter().map(|b| Block {
             kind: match &b.kind {
                 BlockKind::TableCell { header, is_header } => BlockKind::TableCell {
@@ -705,6 +724,27 @@ fn shifted_facts(
         figures,
         local_diagnostics,
     )
+}
+
+/// Appends `text` to `prose` with the byte ranges `blanked` made spaces; `None` if one of
+/// them does not start and end on character boundaries.
+fn push_masked(prose: &mut String, text: &str, blanked: &[Range<u32>]) -> Option<()> {
+    const SPACES: &str = "                                                                ";
+    let mut copied = 0;
+    for run in blanked {
+        let (start, end) = (run.start as usize, run.end as usize);
+        prose.push_str(text.get(copied..start)?);
+        text.get(start..end)?;
+        let mut left = end - start;
+        while left > 0 {
+            let n = left.min(SPACES.len());
+            prose.push_str(&SPACES[..n]);
+            left -= n;
+        }
+        copied = end;
+    }
+    prose.push_str(text.get(copied..)?);
+    Some(())
 }
 
 /// `rayon::join` when `parallel`, else one after the other on this thread.

@@ -5,7 +5,7 @@
 pub mod diagnostic;
 pub mod document;
 pub mod figures;
-mod fnv;
+pub(crate) mod fnv;
 pub mod headings;
 pub mod incremental;
 mod markdown;

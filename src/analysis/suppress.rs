@@ -62,13 +62,17 @@ pub struct Suppressions {
     lines: HashMap<usize, RuleSet>,
 }
 
+/// What every directive holds. It holds no line break, so a piece of a draft cut at line
+/// starts holds all of each directive it has a part of.
+const MARKER: &str = "policy-lsp:";
+
 impl Suppressions {
-    pub fn parse(text: &str) -> Self {
+    /// The directives of `text`, whose line index is `index`.
+    pub fn parse(text: &str, index: &LineIndex) -> Self {
         let mut out = Suppressions::default();
-        if !text.contains("policy-lsp:") {
+        if !Suppressions::may_hold_directives(text) {
             return out;
         }
-        let index = LineIndex::new(text);
         for caps in DIRECTIVE.captures_iter(text) {
             let whole = caps.get(0).expect("group 0 always matches");
             let names = caps.get(2).map_or("", |m| m.as_str());
@@ -80,7 +84,7 @@ impl Suppressions {
             let line_range = index.line_range(text, line).unwrap_or(0..0);
             let before = &text[line_range.start..whole.start()];
             let target = if is_blank(before) {
-                next_non_blank_line(text, &index, line + 1)
+                next_non_blank_line(text, index, line + 1)
             } else {
                 Some(line)
             };
@@ -89,6 +93,11 @@ impl Suppressions {
             }
         }
         out
+    }
+
+    /// Whether `text` may hold a directive; without one it has no suppressions.
+    pub fn may_hold_directives(text: &str) -> bool {
+        text.contains(MARKER)
     }
 
     /// Whether `rule` is silenced on zero-based `line`.
@@ -147,7 +156,7 @@ mod tests {
     #[test]
     fn next_line_and_file_directives() {
         let text = "<!-- policy-lsp: ignore figure-without-unit, unbalanced-quote -->\n\nA 12 here.\nB\n<!-- policy-lsp: ignore-file encoding-artifact -->\n";
-        let s = Suppressions::parse(text);
+        let s = Suppressions::parse(text, &LineIndex::new(text));
         assert!(s.is_suppressed("figure-without-unit", 2));
         assert!(s.is_suppressed("unbalanced-quote", 2));
         assert!(!s.is_suppressed("unattributed-quote", 2));
@@ -159,7 +168,7 @@ mod tests {
     #[test]
     fn block_quote_markers_count_as_blank() {
         let text = "> <!-- policy-lsp: ignore unattributed-quote -->\n>\n> \"Quote here,\" x\n";
-        let s = Suppressions::parse(text);
+        let s = Suppressions::parse(text, &LineIndex::new(text));
         assert!(s.is_suppressed("unattributed-quote", 2));
         assert!(!s.is_suppressed("unattributed-quote", 0));
     }
@@ -179,7 +188,7 @@ mod tests {
     #[test]
     fn no_rule_means_all_and_trailing_comment_means_this_line() {
         let text = "x\nA \"quote <!-- policy-lsp: ignore -->\nB\n";
-        let s = Suppressions::parse(text);
+        let s = Suppressions::parse(text, &LineIndex::new(text));
         assert!(s.is_suppressed("anything", 1));
         assert!(!s.is_suppressed("anything", 2));
     }

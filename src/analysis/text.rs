@@ -89,6 +89,36 @@ impl LineIndex {
         }
     }
 
+    /// The index of texts laid end to end, from each one's offset in the whole and its
+    /// index, in order; `len` is the length of the whole. Every text but the last must
+    /// end with a line break, so that no line (and no `\r\n`) spans two of them: the
+    /// result is then [`LineIndex::new`] of the whole, without reading it again.
+    pub(crate) fn concat(parts: &[(usize, &LineIndex)], len: usize) -> LineIndex {
+        let lines = parts.iter().map(|(_, p)| p.line_starts.len()).sum();
+        let mut index = LineIndex {
+            line_starts: Vec::with_capacity(lines),
+            len,
+            ascii: true,
+            checkpoints: Vec::new(),
+        };
+        for &(offset, part) in parts {
+            // A text's first line starts where the last (empty) line of the one before does.
+            let skip = usize::from(index.line_starts.last() == Some(&offset));
+            let starts = part.line_starts.iter().skip(skip);
+            index.line_starts.extend(starts.map(|start| start + offset));
+            index.ascii &= part.ascii;
+            let checkpoints = part.checkpoints.iter().map(|c| Checkpoint {
+                offset: c.offset + offset,
+                ..*c
+            });
+            index.checkpoints.extend(checkpoints);
+        }
+        if index.line_starts.is_empty() {
+            index.line_starts.push(0);
+        }
+        index
+    }
+
     /// The last checkpoint at or before `offset` on the line starting at `line_start`.
     fn checkpoint_before(&self, line_start: usize, offset: usize) -> Option<&Checkpoint> {
         let i = self.checkpoints.partition_point(|c| c.offset <= offset);
@@ -277,6 +307,34 @@ mod tests {
             .collect();
         assert_eq!(lines, ["a", "b", "c", "d"]);
         assert_eq!(index.line_range(text, 4), None);
+    }
+
+    #[test]
+    fn concatenated_indices_equal_the_index_of_the_whole() {
+        let long: String = "한글 text 😀 ".repeat(300);
+        let parts = [
+            "a\r\nb\n\n",
+            "",
+            "c\rd\n",
+            &format!("{long}\r\n\n"),
+            "tail\r\nend",
+        ];
+        let whole = parts.concat();
+        let indices: Vec<LineIndex> = parts.iter().map(|p| LineIndex::new(p)).collect();
+        let mut offset = 0;
+        let placed: Vec<(usize, &LineIndex)> = parts
+            .iter()
+            .zip(&indices)
+            .map(|(part, index)| {
+                offset += part.len();
+                (offset - part.len(), index)
+            })
+            .collect();
+        let concatenated = LineIndex::concat(&placed, whole.len());
+        assert_eq!(
+            format!("{concatenated:?}"),
+            format!("{:?}", LineIndex::new(&whole))
+        );
     }
 
     #[test]

@@ -45,7 +45,7 @@
 //! ## Options
 //! Severity only (`[rules] section-numbering = "error"`, or `"off"`).
 
-use std::collections::HashMap;
+use crate::analysis::fnv::FnvHashMap;
 
 use super::{Context, Reporter, Rule, Scope};
 use crate::analysis::headings::{Keyword, KoreanUnit, Numbering, NumberingScheme};
@@ -71,8 +71,8 @@ fn check(cx: &Context, out: &mut Reporter) {
     let sections = &doc.sections;
     // Open sections, outermost first: the last one with a lower level is the parent.
     let mut open: Vec<usize> = Vec::new();
-    let mut previous: HashMap<SiblingKey, Vec<u32>> = HashMap::new();
-    let mut run: HashMap<RunKey, Vec<u32>> = HashMap::new();
+    let mut previous: FnvHashMap<SiblingKey, Vec<u32>> = FnvHashMap::default();
+    let mut run: FnvHashMap<RunKey, Vec<u32>> = FnvHashMap::default();
     for (index, section) in sections.iter().enumerate() {
         while open
             .last()
@@ -88,7 +88,8 @@ fn check(cx: &Context, out: &mut Reporter) {
         if is_quantity(doc, numbering) {
             continue;
         }
-        let numbering = &as_letter_if_continuing(doc, numbering, parent, &previous);
+        let as_letter = as_letter_if_continuing(doc, numbering, parent, &previous);
+        let numbering = as_letter.as_ref().unwrap_or(numbering);
         let Some(label) = Label::read(doc, numbering) else {
             continue;
         };
@@ -132,41 +133,44 @@ fn is_quantity(doc: &Document, numbering: &Numbering) -> bool {
     if numbering.scheme != NumberingScheme::Decimal || numbering.components.len() < 2 {
         return false;
     }
-    let after = doc.text.get(numbering.label.end..).unwrap_or("");
-    let word: String = after
-        .trim_start()
-        .chars()
-        .take_while(|c| c.is_alphabetic())
-        .collect();
-    SCALES.contains(&word.to_lowercase().as_str())
+    let after = doc
+        .text
+        .get(numbering.label.end..)
+        .unwrap_or("")
+        .trim_start();
+    let word = &after[..after
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(after.len())];
+    if word.is_ascii() {
+        SCALES.iter().any(|scale| scale.eq_ignore_ascii_case(word))
+    } else {
+        SCALES.contains(&word.to_lowercase().as_str())
+    }
 }
 
 /// A lone `I`, `V` or `X` that follows `H`, `U` or `W` under the same parent is a letter,
 /// not a Roman numeral (the outline reads plain-text labels that way; Markdown headings
-/// keep the Roman reading).
+/// keep the Roman reading): the numbering read as that letter, or `None` to keep it.
 fn as_letter_if_continuing(
     doc: &Document,
     numbering: &Numbering,
     parent: Option<usize>,
-    previous: &HashMap<SiblingKey, Vec<u32>>,
-) -> Numbering {
-    let mut numbering = numbering.clone();
+    previous: &FnvHashMap<SiblingKey, Vec<u32>>,
+) -> Option<Numbering> {
     let NumberingScheme::Roman { upper } = numbering.scheme else {
-        return numbering;
+        return None;
     };
     let text = doc.text.get(numbering.label.clone()).unwrap_or("");
-    let Some(index) = lone_letter_index(&text.to_ascii_uppercase()) else {
-        return numbering;
-    };
+    let index = lone_letter_index(&text.to_ascii_uppercase())?;
     let letter = NumberingScheme::Letter { upper };
-    if previous
+    previous
         .get(&(parent, letter, 1))
         .is_some_and(|p| p[..] == [index - 1])
-    {
-        numbering.scheme = letter;
-        numbering.components = vec![index];
-    }
-    numbering
+        .then(|| Numbering {
+            label: numbering.label.clone(),
+            scheme: letter,
+            components: vec![index],
+        })
 }
 
 /// What a subsection's number must start with: its parent section's number, or, when
@@ -176,7 +180,7 @@ fn expected_prefix(
     doc: &Document,
     parent: Option<usize>,
     label: &Label,
-    previous: &HashMap<SiblingKey, Vec<u32>>,
+    previous: &FnvHashMap<SiblingKey, Vec<u32>>,
 ) -> Option<Vec<u32>> {
     if !label.is_hierarchical() || label.depth() < 2 {
         return None;

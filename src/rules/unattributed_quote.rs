@@ -52,7 +52,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::{Context, Reporter, Rule, Scope};
+use super::{Context, Gathered, Reporter, Rule, Scope};
 use crate::analysis::quotations::{
     source_line, Quotation, QuotationForm, QuotationKind, SpeechVerbs, VerbForm,
 };
@@ -61,20 +61,66 @@ use crate::analysis::{Document, Severity};
 pub static RULE: Rule = Rule {
     name: "unattributed-quote",
     default_severity: Severity::Warning,
-    scope: Scope::Document,
+    scope: Scope::Split { gather, judge },
     source: include_str!("unattributed_quote.rs"),
     check,
 };
 
 fn check(cx: &Context, out: &mut Reporter) {
+    super::check_split(&RULE, cx, out);
+}
+
+/// What a marked quotation's own block says of its speaker; only a pronoun needs more
+/// (whether the previous paragraph, perhaps in another piece of the draft, names a person).
+#[derive(Debug)]
+enum Local {
+    Found(Attribution),
+    /// Credited to this pronoun, and no person is named before it in its paragraph.
+    PronounAlone(String),
+}
+
+/// The block-local half, the expensive one: for each quotation of the piece, in order,
+/// what its own block says of its speaker if it is a marked quotation that is judged
+/// (speech, not inside another quotation, not in a heading), else `None`.
+fn gather(cx: &Context) -> Gathered {
     let doc = cx.doc;
     let mut judge = Judge::new(doc, SpeechVerbs::new(&cx.config.speech_verbs));
-    for (index, quotation) in doc.quotations.iter().enumerate() {
+    let found: Vec<Option<Local>> = doc
+        .quotations
+        .iter()
+        .map(|quotation| {
+            let judged = quotation.form == QuotationForm::Marked
+                && quotation.kind == QuotationKind::Speech
+                && quotation.enclosing.is_none()
+                && !doc.blocks[quotation.block].is_heading();
+            judged.then(|| judge.marked_attribution(quotation))
+        })
+        .collect();
+    Box::new(found)
+}
+
+/// The document-wide half: each quotation's verdict, from what its block said (a marked
+/// quotation) or from the blocks around it (a block quote).
+fn judge(cx: &Context, pieces: &[(usize, &Gathered)], out: &mut Reporter) {
+    let doc = cx.doc;
+    let mut judge = Judge::new(doc, SpeechVerbs::new(&cx.config.speech_verbs));
+    let gathered = pieces
+        .iter()
+        .filter_map(|(_, g)| g.downcast_ref::<Vec<Option<Local>>>())
+        .flatten();
+    for (index, (quotation, local)) in doc.quotations.iter().zip(gathered).enumerate() {
         let in_heading = doc.blocks[quotation.block].is_heading();
         if quotation.kind != QuotationKind::Speech || quotation.enclosing.is_some() || in_heading {
             continue;
         }
-        match judge.attribution(index) {
+        let attribution = match local {
+            Some(Local::Found(attribution)) => attribution.clone(),
+            Some(Local::PronounAlone(pronoun)) => {
+                judge.unless_named_before(pronoun.clone(), quotation.block)
+            }
+            None => judge.attribution(index),
+        };
+        match attribution {
             Attribution::Attributed => {}
             Attribution::Missing => out.report(
                 quotation.range.clone(),
@@ -94,7 +140,7 @@ fn check(cx: &Context, out: &mut Reporter) {
 }
 
 /// The verdict on one quotation.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Attribution {
     Attributed,
     Missing,
@@ -135,14 +181,10 @@ impl<'a> Judge<'a> {
     fn attribution(&mut self, index: usize) -> Attribution {
         let quotation = &self.doc.quotations[index];
         match &quotation.form {
-            QuotationForm::Marked => {
-                let sentence = self.sentence_of(quotation);
-                let speaker = match self.sentence_speaker(sentence.clone()) {
-                    None => self.speaker_after_question(quotation, sentence),
-                    found => found,
-                };
-                self.resolve(speaker, quotation.block)
-            }
+            QuotationForm::Marked => match self.marked_attribution(quotation) {
+                Local::Found(attribution) => attribution,
+                Local::PronounAlone(word) => self.unless_named_before(word, quotation.block),
+            },
             QuotationForm::Block { index: bq, source } => {
                 if source.is_some() || self.followed_by_source_line(*bq) {
                     return Attribution::Attributed;
@@ -204,21 +246,48 @@ impl<'a> Judge<'a> {
         Reader::new(&tokens, &self.verbs).tail_speaker(0)
     }
 
+    /// What a marked quotation's own block says: its sentence's speaker, or the next
+    /// sentence's after a question, resolved as far as its paragraph allows.
+    fn marked_attribution(&mut self, quotation: &Quotation) -> Local {
+        let sentence = self.sentence_of(quotation);
+        let speaker = match self.sentence_speaker(sentence.clone()) {
+            None => self.speaker_after_question(quotation, sentence),
+            found => found,
+        };
+        self.resolve_in_block(speaker, quotation.block)
+    }
+
     /// A pronoun speaker counts only with a person named before it in its paragraph or
     /// anywhere in the previous one.
     fn resolve(&mut self, speaker: Option<Speaker>, block: usize) -> Attribution {
+        match self.resolve_in_block(speaker, block) {
+            Local::Found(attribution) => attribution,
+            Local::PronounAlone(word) => self.unless_named_before(word, block),
+        }
+    }
+
+    /// [`Judge::resolve`] as far as block `block` alone tells.
+    fn resolve_in_block(&mut self, speaker: Option<Speaker>, block: usize) -> Local {
         match speaker {
-            None => Attribution::Missing,
-            Some(Speaker::Named) => Attribution::Attributed,
+            None => Local::Found(Attribution::Missing),
+            Some(Speaker::Named) => Local::Found(Attribution::Attributed),
             Some(Speaker::Pronoun { word, at }) => {
-                let named_here = self.first_person(block).is_some_and(|p| p < at);
-                let named_before = block > 0 && self.first_person(block - 1).is_some();
-                if named_here || named_before {
-                    Attribution::Attributed
+                if self.first_person(block).is_some_and(|p| p < at) {
+                    Local::Found(Attribution::Attributed)
                 } else {
-                    Attribution::AmbiguousPronoun(word)
+                    Local::PronounAlone(word)
                 }
             }
+        }
+    }
+
+    /// The rest of [`Judge::resolve`]: a pronoun in block `block` that no person before
+    /// it in the block explains counts if the previous block names a person.
+    fn unless_named_before(&mut self, pronoun: String, block: usize) -> Attribution {
+        if block > 0 && self.first_person(block - 1).is_some() {
+            Attribution::Attributed
+        } else {
+            Attribution::AmbiguousPronoun(pronoun)
         }
     }
 

@@ -35,11 +35,11 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use regex::Regex;
 
-use super::{Context, Reporter, Rule, Scope};
+use super::{Context, Gathered, Reporter, Rule, Scope};
 use crate::analysis::terms::term_key;
 use crate::analysis::Severity;
 use crate::glossary;
@@ -47,7 +47,7 @@ use crate::glossary;
 pub static RULE: Rule = Rule {
     name: "undefined-acronym",
     default_severity: Severity::Information,
-    scope: Scope::Document,
+    scope: Scope::Split { gather, judge },
     source: include_str!("undefined_acronym.rs"),
     check,
 };
@@ -66,6 +66,66 @@ const NUMBERING_WORDS: &[&str] = &[
 ];
 
 fn check(cx: &Context, out: &mut Reporter) {
+    super::check_split(&RULE, cx, out);
+}
+
+/// An acronym's first use in a piece of the draft (outside headings, not shouted).
+struct FirstUse {
+    word: String,
+    /// Offset in the piece.
+    at: usize,
+    /// Known, a currency, a symbol, a fiscal year or a Roman numeral.
+    exempt: bool,
+}
+
+/// What [`gather`] keeps of a piece of the draft.
+struct Piece {
+    /// Each acronym's first use here, in order.
+    first_uses: Vec<FirstUse>,
+    /// The last search for acronyms written in lower case run over this piece, and the
+    /// words it found here (a draft's candidates rarely change from one edit to the next,
+    /// so unchanged pieces are not searched again).
+    lower_case: Mutex<Option<(Arc<LowerCaseSearch>, HashSet<String>)>>,
+}
+
+/// The block-local half: each acronym's first use in the piece. A shouted use counts for
+/// nothing (the word may be a real acronym elsewhere), so it is left out.
+fn gather(cx: &Context) -> Gathered {
+    let doc = cx.doc;
+    let mut seen_words = HashSet::new();
+    let mut first_uses = Vec::new();
+    for block in doc.blocks.iter().filter(|b| !b.is_heading()) {
+        let prose = doc.prose(block.range.clone());
+        let mut shouting = None;
+        for (word, range) in acronyms(prose) {
+            if seen_words.contains(word) {
+                continue;
+            }
+            let shouted = has_capitals_beside(prose, &range)
+                && shouting
+                    .get_or_insert_with(|| shouting_runs(prose))
+                    .iter()
+                    .any(|r| r.contains(&range.start));
+            if shouted {
+                continue;
+            }
+            seen_words.insert(word);
+            first_uses.push(FirstUse {
+                word: word.to_owned(),
+                at: block.range.start + range.start,
+                exempt: is_exempt(word, &prose[..range.start]),
+            });
+        }
+    }
+    Box::new(Piece {
+        first_uses,
+        lower_case: Mutex::new(None),
+    })
+}
+
+/// The document-wide half: the first use of each acronym (of each key) in the draft,
+/// unless exempt, in the glossary, written in lower case somewhere, or expanded before.
+fn judge(cx: &Context, pieces: &[(usize, &Gathered)], out: &mut Reporter) {
     let doc = cx.doc;
     let glossary_keys: HashSet<String> = cx
         .config
@@ -79,33 +139,34 @@ fn check(cx: &Context, out: &mut Reporter) {
         )
         .map(|term| term_key(term))
         .collect();
-    // First uses, in document order.
+    let pieces: Vec<(Range<usize>, &Piece)> = pieces
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (offset, gathered))| {
+            let end = pieces.get(i + 1).map_or(doc.prose.len(), |(next, _)| *next);
+            Some((*offset..end, gathered.downcast_ref::<Piece>()?))
+        })
+        .collect();
     let mut seen_words = HashSet::new();
     let mut seen_keys = HashSet::new();
     let mut first_uses = Vec::new();
-    for block in doc.blocks.iter().filter(|b| !b.is_heading()) {
-        let prose = doc.prose(block.range.clone());
-        let mut shouting = None;
-        for (word, range) in acronyms(prose) {
+    for (range, piece) in &pieces {
+        for FirstUse { word, at, exempt } in &piece.first_uses {
+            let word = word.as_str();
             if !seen_words.insert(word) {
-                continue;
-            }
-            let shouting = shouting.get_or_insert_with(|| shouting_runs(prose));
-            if shouting.iter().any(|r| r.contains(&range.start)) {
-                seen_words.remove(word); // shouted here, perhaps a real acronym elsewhere
                 continue;
             }
             let key = term_key(word);
             if !seen_keys.insert(key.clone()) {
                 continue;
             }
-            if is_exempt(word, &prose[..range.start]) || glossary_keys.contains(&key) {
+            if *exempt || glossary_keys.contains(&key) {
                 continue;
             }
-            first_uses.push((word, block.range.start + range.start));
+            first_uses.push((word, range.start + at));
         }
     }
-    let emphasised = written_in_lower_case(&doc.prose, &first_uses);
+    let emphasised = written_in_lower_case(&doc.prose, &pieces, &first_uses);
     for (word, start) in first_uses {
         if emphasised.contains(word.to_lowercase().as_str()) {
             continue;
@@ -126,30 +187,79 @@ fn check(cx: &Context, out: &mut Reporter) {
 }
 
 /// The candidates that the draft also writes as ordinary lower-case words (`NOTE` and
-/// `note`, `AS IS` and `as`): capitals for emphasis, not acronyms. One pass over the text.
-fn written_in_lower_case(prose: &str, candidates: &[(&str, usize)]) -> HashSet<String> {
-    let mut wanted: Vec<String> = candidates
+/// `note`, `AS IS` and `as`): capitals for emphasis, not acronyms. One search over each
+/// piece of the prose (a match holds no line break and a piece ends with one, so the
+/// pieces' matches are the whole prose's), kept with the piece for the next call.
+fn written_in_lower_case(
+    prose: &str,
+    pieces: &[(Range<usize>, &Piece)],
+    candidates: &[(&str, usize)],
+) -> HashSet<String> {
+    let mut alternatives: Vec<String> = candidates
         .iter()
         .map(|(w, _)| regex::escape(&w.to_lowercase()))
         .collect();
-    wanted.sort_unstable();
-    wanted.dedup();
-    if wanted.is_empty() {
-        return HashSet::new();
+    alternatives.sort_unstable();
+    alternatives.dedup();
+    let mut caches: Vec<_> = pieces
+        .iter()
+        .map(|(_, piece)| piece.lower_case.lock().unwrap_or_else(|e| e.into_inner()))
+        .collect();
+    // The search of the previous call, if it looked for the same words.
+    let previous = caches
+        .iter()
+        .find_map(|cache| cache.as_ref().map(|(search, _)| search))
+        .filter(|search| search.alternatives == alternatives)
+        .cloned();
+    let search = previous.unwrap_or_else(|| Arc::new(LowerCaseSearch::new(alternatives)));
+    let mut found = HashSet::new();
+    for ((range, _), cache) in pieces.iter().zip(&mut caches) {
+        let current = matches!(&**cache, Some((s, _)) if Arc::ptr_eq(s, &search));
+        if !current {
+            **cache = Some((search.clone(), search.find(&prose[range.clone()])));
+        }
+        if let Some((_, words)) = &**cache {
+            found.extend(words.iter().cloned());
+        }
     }
-    let pattern = format!(r"(?-u:\b)(?:{})(?-u:\b)", wanted.join("|"));
-    // Built from the draft's own words; should it exceed the size limit, treat nothing as
-    // emphasis rather than fail the rule.
-    let Ok(lower) = regex::RegexBuilder::new(&pattern)
-        .size_limit(1 << 24)
-        .build()
-    else {
-        return HashSet::new();
-    };
-    lower
-        .find_iter(prose)
-        .map(|m| m.as_str().to_owned())
-        .collect()
+    found
+}
+
+/// One search for lower-case words: `alternatives` (escaped, sorted) as whole words.
+struct LowerCaseSearch {
+    alternatives: Vec<String>,
+    /// `None` when there is nothing to look for, or the pattern, built from the draft's
+    /// own words, exceeds the size limit (then nothing is treated as emphasis rather than
+    /// fail the rule).
+    regex: Option<Regex>,
+}
+
+impl LowerCaseSearch {
+    fn new(alternatives: Vec<String>) -> Self {
+        let regex = (!alternatives.is_empty())
+            .then(|| {
+                let pattern = format!(r"(?-u:\b)(?:{})(?-u:\b)", alternatives.join("|"));
+                regex::RegexBuilder::new(&pattern)
+                    .size_limit(1 << 24)
+                    .build()
+                    .ok()
+            })
+            .flatten();
+        LowerCaseSearch {
+            alternatives,
+            regex,
+        }
+    }
+
+    /// The words found in `prose`.
+    fn find(&self, prose: &str) -> HashSet<String> {
+        self.regex.as_ref().map_or_else(HashSet::new, |regex| {
+            regex
+                .find_iter(prose)
+                .map(|m| m.as_str().to_owned())
+                .collect()
+        })
+    }
 }
 
 /// Words of ASCII capitals, digits and `&` with an optional plural `s`: the only shapes
@@ -315,13 +425,61 @@ fn shouting_runs(prose: &str) -> Vec<Range<usize>> {
     runs
 }
 
+/// Whether the nearest word with letters before or after the acronym at `range` is
+/// written in capitals. If neither is, the acronym is alone in its run of capitals, which
+/// is then no shouting, and [`shouting_runs`] need not read the block.
+fn has_capitals_beside(prose: &str, range: &Range<usize>) -> bool {
+    let has_letters = |w: &&str| w.chars().any(char::is_alphabetic);
+    let in_capitals = |w: &str| !w.chars().any(char::is_lowercase);
+    // An acronym is glued to no word character, so these are [`words`]'s words around it.
+    let after = words(&prose[range.end..]).map(|(w, _)| w).find(has_letters);
+    let before = words_before(prose, range.start).find(has_letters);
+    after.is_some_and(in_capitals) || before.is_some_and(in_capitals)
+}
+
+/// The words of `prose[..end]` as [`words`] splits them, last first.
+fn words_before(prose: &str, mut end: usize) -> impl Iterator<Item = &str> {
+    std::iter::from_fn(move || {
+        let head = &prose[..end];
+        let word_end = head
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| is_word_char(c))
+            .map(|(i, c)| i + c.len_utf8())?;
+        let word_start = head[..word_end]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !is_word_char(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        end = word_start;
+        Some(&prose[word_start..word_end])
+    })
+}
+
 fn is_shouting(prose: &str, run: &Range<usize>, words: usize) -> bool {
     words >= 3 || (words == 2 && prose[..run.start].trim().is_empty())
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{words, words_before};
     use crate::rules::testing::{assert_flags, assert_no_findings};
+
+    #[test]
+    fn words_before_are_the_words_last_first() {
+        for prose in [
+            "",
+            "  ",
+            "NATO 2024, the R&D (EU) — 정부 U.S. x",
+            "a&b&&c ,d",
+            "é́ 😀X",
+        ] {
+            let mut backward: Vec<&str> = words_before(prose, prose.len()).collect();
+            backward.reverse();
+            let forward: Vec<&str> = words(prose).map(|(w, _)| w).collect();
+            assert_eq!(backward, forward, "{prose:?}");
+        }
+    }
 
     #[test]
     fn flags_first_use_before_or_without_expansion() {
