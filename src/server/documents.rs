@@ -124,9 +124,10 @@ impl TextDocument {
     }
 
     /// The text, for an analysis, with where it changed since the text was last taken
-    /// (`None`: it has not).
-    pub(crate) fn take_text(&mut self) -> (String, Option<Changed>) {
-        (self.text(), self.changed.take())
+    /// (`None`: it has not). A rope, cloned in constant time: copying it out whole into
+    /// a `String` is the analysis worker's job, outside the lock.
+    pub(crate) fn take_text(&mut self) -> (Rope, Option<Changed>) {
+        (self.rope.clone(), self.changed.take())
     }
 }
 

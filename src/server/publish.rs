@@ -437,6 +437,7 @@ mod tests {
                         doc.apply_changes(vec![change], version, encoding);
                     }
                     let (text, changed) = doc.take_text();
+                    let text = text.to_string();
                     let analysis = with_findings_at_line_breaks(analyze(&text, kind, &config));
                     let target = Target {
                         uri: &uri,
@@ -511,7 +512,7 @@ mod tests {
             };
             let mut doc = TextDocument::new(before, 1, DocumentKind::PlainText);
             let (text, changed) = doc.take_text();
-            let analysis = everywhere(&text);
+            let analysis = everywhere(&text.to_string());
             let first = convert(None, &analysis, changed, encoding, target);
             let previous = Analyzed::new(1, 0, String::new(), Some(analysis), first);
             doc.apply_changes(
@@ -520,7 +521,7 @@ mod tests {
                 encoding,
             );
             let (text, changed) = doc.take_text();
-            let analysis = everywhere(&text);
+            let analysis = everywhere(&text.to_string());
             let converted = convert(Some(&previous), &analysis, changed, encoding, target);
             assert_eq!(
                 converted.ranges,

@@ -8,6 +8,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use ropey::Rope;
 use tower_lsp_server::ls_types::{self as lsp, MessageType, Uri};
 
 use super::documents::{Caches, Changed};
@@ -64,7 +65,7 @@ impl Analyzed {
 
 struct Snapshot {
     uri: Uri,
-    text: String,
+    text: Rope,
     /// Where `text` differs from the text of `caches.analyzed`.
     changed: Option<Changed>,
     version: i32,
@@ -129,7 +130,15 @@ impl Shared {
                     (Arc::new(failed), Caches::default())
                 }
             };
-            if self.finish(&uri, instance, analyzed, caches) {
+            let (done, replaced) = self.finish(&uri, instance, analyzed, caches);
+            if let Some(replaced) = replaced {
+                // Usually the last reference to the previous analysis: freeing it takes
+                // a while (a million instructions on 1 MiB), which neither the lock nor
+                // this runtime thread — where the outbox is about to write the
+                // notification — need wait for.
+                tokio::task::spawn_blocking(move || drop(replaced));
+            }
+            if done {
                 return;
             }
         }
@@ -201,16 +210,22 @@ impl Shared {
 
     /// Keeps `analyzed` if it is still current and publishes it (push mode), under the
     /// lock, so nothing newer can slip in between; gives the document its caches back.
-    /// Returns whether the worker is done.
-    fn finish(&self, uri: &Uri, instance: u64, analyzed: Arc<Analyzed>, caches: Caches) -> bool {
+    /// Returns whether the worker is done, and the analysis `analyzed` replaced.
+    fn finish(
+        &self,
+        uri: &Uri,
+        instance: u64,
+        analyzed: Arc<Analyzed>,
+        caches: Caches,
+    ) -> (bool, Option<Arc<Analyzed>>) {
         let mut state = self.lock();
         let epoch = state.epoch;
         let Some(open) = state.docs.get_mut(uri).filter(|o| o.instance == instance) else {
-            return true;
+            return (true, None);
         };
         open.caches = Some(caches);
         if analyzed.version != open.doc.version || analyzed.epoch != epoch {
-            return false;
+            return (false, None);
         }
         if let Some(notification) = &analyzed.converted.notification {
             self.outbox
@@ -219,11 +234,7 @@ impl Shared {
         let replaced = open.analyzed.replace(analyzed);
         open.worker = false;
         open.changed.send_replace(());
-        drop(state);
-        // Usually the last reference to the previous analysis: freeing it takes a while,
-        // which the lock need not wait for.
-        drop(replaced);
-        true
+        (true, replaced)
     }
 
     /// The analysis of the document's current version, waiting for it if need be; `None`
@@ -264,6 +275,7 @@ fn run(snapshot: Snapshot, session: Session, result_id: String) -> (Arc<Analyzed
         epoch,
         mut caches,
     } = snapshot;
+    let text = text.to_string();
     let analysis = caches.analysis.reanalyze(&text, kind, &config);
     let target = publish::Target {
         uri: &uri,
