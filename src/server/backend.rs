@@ -353,7 +353,7 @@ impl LanguageServer for Backend {
                     related_documents: None,
                     full_document_diagnostic_report: FullDocumentDiagnosticReport {
                         result_id: found.as_ref().map(|a| a.result_id.clone()),
-                        items: found.map(|a| a.diagnostics.clone()).unwrap_or_default(),
+                        items: found.map(|a| a.diagnostics().to_vec()).unwrap_or_default(),
                     },
                 })
             }
@@ -404,7 +404,7 @@ impl LanguageServer for Backend {
                 uri: &uri,
                 version: analyzed.version,
                 analysis,
-                published: &analyzed.diagnostics,
+                published: analyzed.diagnostics(),
                 range,
                 encoding: session.encoding,
                 style: session.edit_style,

@@ -4,6 +4,7 @@
 //! §10); a change without a range replaces the whole text. Positions are clamped (see
 //! [`super::encoding`]), so no change, however malformed, can panic.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use ropey::Rope;
@@ -20,6 +21,47 @@ pub(crate) struct TextDocument {
     pub rope: Rope,
     pub version: i32,
     pub kind: DocumentKind,
+    /// Where the text changed since it was last taken ([`TextDocument::take_text`]);
+    /// `None` while it has not.
+    changed: Option<Changed>,
+}
+
+/// Where a text changed between an old and a new version, in bytes: the two agree before
+/// `start`, and from `old_end` (old) and `new_end` (new) on. What changed in between is
+/// not known; it may be nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Changed {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+}
+
+impl Changed {
+    /// The change after this one replaced the bytes `removed` of the text this one made
+    /// with `inserted` bytes.
+    fn then(self, removed: Range<usize>, inserted: usize) -> Changed {
+        // The rest after both: from the later of the two ends, as the second edit leaves
+        // it; the first had shifted it by `new_end - old_end`.
+        let rest = self.new_end.max(removed.end);
+        Changed {
+            start: self.start.min(removed.start),
+            old_end: rest - self.new_end + self.old_end,
+            new_end: rest - removed.len() + inserted,
+        }
+    }
+
+    /// The range in the old text that holds the same bytes as `range` of the new one, if
+    /// `range` lies wholly before the change or wholly after it.
+    pub(crate) fn to_old(self, range: &Range<usize>) -> Option<Range<usize>> {
+        if range.end < self.start {
+            Some(range.clone())
+        } else if range.start >= self.new_end {
+            let back = |x: usize| x - self.new_end + self.old_end;
+            Some(back(range.start)..back(range.end))
+        } else {
+            None
+        }
+    }
 }
 
 impl TextDocument {
@@ -28,6 +70,7 @@ impl TextDocument {
             rope: Rope::from_str(text),
             version,
             kind,
+            changed: None,
         }
     }
 
@@ -46,6 +89,7 @@ impl TextDocument {
 
     fn apply_change(&mut self, change: TextDocumentContentChangeEvent, encoding: Encoding) {
         let Some(range) = change.range else {
+            self.note_change(0..self.rope.len_bytes(), change.text.len());
             self.rope = Rope::from_str(&change.text);
             return;
         };
@@ -54,15 +98,36 @@ impl TextDocument {
         if end < start {
             std::mem::swap(&mut start, &mut end);
         }
+        let removed = self.rope.char_to_byte(start)..self.rope.char_to_byte(end);
         // Both indices are clamped into the rope, so neither call can fail; the `try_`
         // forms keep that a guarantee rather than an argument.
         if self.rope.try_remove(start..end).is_ok() {
-            let _ = self.rope.try_insert(start, &change.text);
+            let inserted = match self.rope.try_insert(start, &change.text) {
+                Ok(()) => change.text.len(),
+                Err(_) => 0,
+            };
+            self.note_change(removed, inserted);
         }
+    }
+
+    fn note_change(&mut self, removed: Range<usize>, inserted: usize) {
+        let unchanged = Changed {
+            start: removed.start,
+            old_end: removed.start,
+            new_end: removed.start,
+        };
+        self.changed = Some(self.changed.unwrap_or(unchanged).then(removed, inserted));
     }
 
     pub(crate) fn text(&self) -> String {
         self.rope.to_string()
+    }
+
+    /// The text, for an analysis, with where it changed since the text was last taken
+    /// (`None`: it has not). A rope, cloned in constant time: copying it out whole into
+    /// a `String` is the analysis worker's job, outside the lock.
+    pub(crate) fn take_text(&mut self) -> (Rope, Option<Changed>) {
+        (self.rope.clone(), self.changed.take())
     }
 }
 
@@ -79,10 +144,19 @@ pub(crate) struct OpenDocument {
     /// Signalled whenever `analyzed` changes; dropped (which wakes every waiter) when the
     /// document closes.
     pub changed: watch::Sender<()>,
-    /// What the last analysis kept for the next one (chunks of the text read so far), so
-    /// that an edit costs what it changes. Lent to the worker while it analyses, so `None`
-    /// meanwhile.
-    pub cache: Option<AnalysisCache>,
+    /// What the last analysis left for the next one, so that an edit costs what it
+    /// changes. Lent to the worker while it analyses, so `None` meanwhile.
+    pub caches: Option<Caches>,
+}
+
+/// What one analysis of a document leaves for the next.
+#[derive(Default)]
+pub(crate) struct Caches {
+    /// The chunks of the text read so far.
+    pub analysis: AnalysisCache,
+    /// The latest analysis and its findings' conversion (`publish`), of the text as last
+    /// taken ([`TextDocument::take_text`]).
+    pub analyzed: Option<Arc<Analyzed>>,
 }
 
 impl OpenDocument {
@@ -93,7 +167,7 @@ impl OpenDocument {
             analyzed: None,
             worker: false,
             changed: watch::Sender::new(()),
-            cache: Some(AnalysisCache::new()),
+            caches: Some(Caches::default()),
         }
     }
 }

@@ -110,7 +110,7 @@ pub(crate) fn position(
     offset: usize,
     encoding: Encoding,
 ) -> lsp::Position {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let offset = clamp(text, offset);
     let line = lines.line_of(offset);
     let Some(range) = lines.line_range(text, line) else {
         return lsp::Position::new(line as u32, 0);
@@ -120,6 +120,17 @@ pub(crate) fn position(
         line as u32,
         column_width(&text[range.start..end], encoding) as u32,
     )
+}
+
+/// The line of byte `offset` in `text`, as [`position`] gives it.
+pub(crate) fn line_of(text: &str, lines: &LineIndex, offset: usize) -> usize {
+    lines.line_of(clamp(text, offset))
+}
+
+/// The offset a position is computed for: `offset` clamped into `text`, back to the
+/// nearest char boundary.
+fn clamp(text: &str, offset: usize) -> usize {
+    floor_char_boundary(text, offset.min(text.len()))
 }
 
 /// Positions of many byte offsets of one text, computed in one sweep so that a long line
@@ -136,10 +147,7 @@ impl PositionMap {
         encoding: Encoding,
         offsets: impl IntoIterator<Item = usize>,
     ) -> Self {
-        let mut offsets: Vec<usize> = offsets
-            .into_iter()
-            .map(|o| floor_char_boundary(text, o.min(text.len())))
-            .collect();
+        let mut offsets: Vec<usize> = offsets.into_iter().map(|o| clamp(text, o)).collect();
         offsets.sort_unstable();
         offsets.dedup();
         let mut entries = Vec::with_capacity(offsets.len());
@@ -172,7 +180,7 @@ impl PositionMap {
         offset: usize,
         encoding: Encoding,
     ) -> lsp::Position {
-        let key = floor_char_boundary(text, offset.min(text.len()));
+        let key = clamp(text, offset);
         match self.entries.binary_search_by_key(&key, |e| e.0) {
             Ok(i) => self.entries[i].1,
             Err(_) => position(text, lines, offset, encoding),

@@ -6,6 +6,7 @@
 //! - [`documents`]: a rope per open document, edited in arrival order.
 //! - [`scheduler`]: analysis off the message loop, coalesced per document.
 //! - [`outbox`]: everything sent to the client unasked, in order.
+//! - [`publish`]: findings converted and serialised for the client, reusing the last edit's.
 //! - [`encoding`]: positions ⇄ protocol, in the negotiated encoding.
 //! - [`to_proto`]: findings, outline and folds as protocol types.
 //! - [`code_actions`]: fixes, suppression comments and glossary entries as quick fixes.
@@ -44,6 +45,7 @@ mod hover;
 mod navigation;
 mod outbox;
 mod prepared;
+mod publish;
 mod query;
 mod scheduler;
 mod semantic_tokens;

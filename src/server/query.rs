@@ -38,14 +38,13 @@ impl Query {
     pub(crate) fn new(uri: Uri, analysis: Analysis, config: Config, encoding: Encoding) -> Self {
         Query {
             uri,
-            analyzed: Arc::new(Analyzed {
-                version: 1,
-                epoch: 0,
-                result_id: "1".to_owned(),
-                analysis: Some(analysis),
-                diagnostics: Vec::new(),
-                answers: Answers::default(),
-            }),
+            analyzed: Arc::new(Analyzed::new(
+                1,
+                0,
+                "1".to_owned(),
+                Some(analysis),
+                Default::default(),
+            )),
             config: Arc::new(config),
             root: None,
             session: Session {

@@ -6,15 +6,18 @@
 //! again. However fast the edits come, a document never has more than one analysis running
 //! and never queues stale ones, and a result for an old version is never published.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use ropey::Rope;
 use tower_lsp_server::ls_types::{self as lsp, MessageType, Uri};
 
+use super::documents::{Caches, Changed};
 use super::outbox::Outgoing;
 use super::prepared::Answers;
-use super::state::{Shared, State};
+use super::publish::{self, Converted};
+use super::state::{Session, Shared, State};
 use super::{to_proto, uri};
-use crate::analysis::{Analysis, AnalysisCache, DocumentKind, Encoding};
+use crate::analysis::{Analysis, DocumentKind};
 use crate::config::{ByteSize, Config};
 
 /// An analysis of one version of a document under one configuration.
@@ -25,20 +28,56 @@ pub(crate) struct Analyzed {
     pub result_id: String,
     /// `None` when the analysis failed (an internal error, already logged).
     pub analysis: Option<Analysis>,
-    /// The findings as protocol diagnostics, index for index with `analysis.diagnostics`.
-    pub diagnostics: Vec<lsp::Diagnostic>,
+    /// The findings' protocol ranges and, when pushed, their notification.
+    pub converted: Converted,
+    /// The findings as protocol diagnostics, made when first asked for (a pull, a code
+    /// action): pushing needs only `converted`.
+    diagnostics: OnceLock<Vec<lsp::Diagnostic>>,
     /// Answers to requests about this analysis, made when first asked for.
     pub answers: Answers,
 }
 
+impl Analyzed {
+    pub(crate) fn new(
+        version: i32,
+        epoch: u64,
+        result_id: String,
+        analysis: Option<Analysis>,
+        converted: Converted,
+    ) -> Self {
+        Analyzed {
+            version,
+            epoch,
+            result_id,
+            analysis,
+            converted,
+            diagnostics: OnceLock::new(),
+            answers: Answers::default(),
+        }
+    }
+
+    /// The findings as protocol diagnostics, index for index with `analysis.diagnostics`.
+    pub(crate) fn diagnostics(&self) -> &[lsp::Diagnostic] {
+        self.diagnostics.get_or_init(|| match &self.analysis {
+            Some(analysis) => {
+                to_proto::diagnostics_at(&analysis.diagnostics, &self.converted.ranges)
+            }
+            None => Vec::new(),
+        })
+    }
+}
+
 struct Snapshot {
-    text: String,
+    uri: Uri,
+    text: Rope,
+    /// Where `text` differs from the text of `caches.analyzed`.
+    changed: Option<Changed>,
     version: i32,
     kind: DocumentKind,
     config: Arc<Config>,
     epoch: u64,
-    /// The document's analysis cache, lent to the worker and handed back with the result.
-    cache: AnalysisCache,
+    /// The document's caches, lent to the worker and handed back with the result.
+    caches: Caches,
 }
 
 impl Shared {
@@ -70,12 +109,12 @@ impl Shared {
             let Some(snapshot) = self.snapshot(&uri, instance) else {
                 return;
             };
-            let encoding = self.session().encoding;
+            let session = self.session();
             let result_id = self.next_id().to_string();
             let (version, epoch) = (snapshot.version, snapshot.epoch);
-            let job = tokio::task::spawn_blocking(move || run(snapshot, encoding, result_id));
-            let (analyzed, cache) = match job.await {
-                Ok((analyzed, cache)) => (analyzed, cache),
+            let job = tokio::task::spawn_blocking(move || run(snapshot, session, result_id));
+            let (analyzed, caches) = match job.await {
+                Ok((analyzed, caches)) => (analyzed, caches),
                 Err(error) => {
                     self.outbox.log(
                         MessageType::ERROR,
@@ -84,19 +123,26 @@ impl Shared {
                             uri.as_str()
                         ),
                     );
-                    let failed = Analyzed {
+                    let failed = Analyzed::new(
                         version,
                         epoch,
-                        result_id: self.next_id().to_string(),
-                        analysis: None,
-                        diagnostics: Vec::new(),
-                        answers: Answers::default(),
-                    };
-                    // The cache went down with the analysis: start afresh.
-                    (failed, AnalysisCache::new())
+                        self.next_id().to_string(),
+                        None,
+                        Converted::default(),
+                    );
+                    // The caches went down with the analysis: start afresh.
+                    (Arc::new(failed), Caches::default())
                 }
             };
-            if self.finish(&uri, instance, analyzed, cache) {
+            let (done, replaced) = self.finish(&uri, instance, analyzed, caches);
+            if let Some(replaced) = replaced {
+                // Usually the last reference to the previous analysis: freeing it takes
+                // a while (a million instructions on 1 MiB), which neither the lock nor
+                // this runtime thread — where the outbox is about to write the
+                // notification — need wait for.
+                tokio::task::spawn_blocking(move || drop(replaced));
+            }
+            if done {
                 return;
             }
         }
@@ -142,52 +188,57 @@ impl Shared {
                     version: Some(open.doc.version),
                 });
             }
-            open.analyzed = Some(Arc::new(Analyzed {
-                version: open.doc.version,
+            open.analyzed = Some(Arc::new(Analyzed::new(
+                open.doc.version,
                 epoch,
-                result_id: self.next_id().to_string(),
-                analysis: None,
-                diagnostics: Vec::new(),
-                answers: Answers::default(),
-            }));
+                self.next_id().to_string(),
+                None,
+                Converted::default(),
+            )));
             open.worker = false;
             open.changed.send_replace(());
             return None;
         }
+        let (text, changed) = open.doc.take_text();
         Some(Snapshot {
-            text: open.doc.text(),
+            uri: uri.clone(),
+            text,
+            changed,
             version: open.doc.version,
             kind: open.doc.kind,
             config,
             epoch,
-            cache: open.cache.take().unwrap_or_default(),
+            caches: open.caches.take().unwrap_or_default(),
         })
     }
 
     /// Keeps `analyzed` if it is still current and publishes it (push mode), under the
-    /// lock, so nothing newer can slip in between; gives the document its cache back.
-    /// Returns whether the worker is done.
-    fn finish(&self, uri: &Uri, instance: u64, analyzed: Analyzed, cache: AnalysisCache) -> bool {
+    /// lock, so nothing newer can slip in between; gives the document its caches back.
+    /// Returns whether the worker is done, and the analysis `analyzed` replaced.
+    fn finish(
+        &self,
+        uri: &Uri,
+        instance: u64,
+        analyzed: Arc<Analyzed>,
+        caches: Caches,
+    ) -> (bool, Option<Arc<Analyzed>>) {
         let mut state = self.lock();
         let epoch = state.epoch;
         let Some(open) = state.docs.get_mut(uri).filter(|o| o.instance == instance) else {
-            return true;
+            return (true, None);
         };
-        open.cache = Some(cache);
+        open.caches = Some(caches);
         if analyzed.version != open.doc.version || analyzed.epoch != epoch {
-            return false;
+            return (false, None);
         }
-        if !self.session().pull {
-            self.outbox.send(Outgoing::Diagnostics {
-                uri: uri.clone(),
-                diagnostics: analyzed.diagnostics.clone(),
-                version: Some(analyzed.version),
-            });
+        if let Some(notification) = &analyzed.converted.notification {
+            self.outbox
+                .send(Outgoing::Serialised(notification.body.clone()));
         }
-        open.analyzed = Some(Arc::new(analyzed));
+        let replaced = open.analyzed.replace(analyzed);
         open.worker = false;
         open.changed.send_replace(());
-        true
+        (true, replaced)
     }
 
     /// The analysis of the document's current version, waiting for it if need be; `None`
@@ -214,26 +265,36 @@ impl Shared {
     }
 }
 
-/// The analysis itself, on the blocking pool: [`AnalysisCache::reanalyze`], which equals
-/// `analyze` and costs what the edit changed.
-fn run(snapshot: Snapshot, encoding: Encoding, result_id: String) -> (Analyzed, AnalysisCache) {
+/// The analysis itself, on the blocking pool: [`crate::analysis::AnalysisCache::reanalyze`], which equals
+/// `analyze` and costs what the edit changed, and the findings' conversion, which costs
+/// what they changed.
+fn run(snapshot: Snapshot, session: Session, result_id: String) -> (Arc<Analyzed>, Caches) {
     let Snapshot {
+        uri,
         text,
+        changed,
         version,
         kind,
         config,
         epoch,
-        mut cache,
+        mut caches,
     } = snapshot;
-    let analysis = cache.reanalyze(&text, kind, &config);
-    let diagnostics = to_proto::diagnostics(&analysis, encoding);
-    let analyzed = Analyzed {
+    let text = text.to_string();
+    let analysis = caches.analysis.reanalyze(&text, kind, &config);
+    let target = publish::Target {
+        uri: &uri,
+        version,
+        push: !session.pull,
+    };
+    let previous = caches.analyzed.as_deref();
+    let converted = publish::convert(previous, &analysis, changed, session.encoding, target);
+    let analyzed = Arc::new(Analyzed::new(
         version,
         epoch,
         result_id,
-        analysis: Some(analysis),
-        diagnostics,
-        answers: Answers::default(),
-    };
-    (analyzed, cache)
+        Some(analysis),
+        converted,
+    ));
+    caches.analyzed = Some(analyzed.clone());
+    (analyzed, caches)
 }

@@ -61,45 +61,62 @@ impl<'a> Ranges<'a> {
 
 /// Every finding of an analysis, in order.
 pub(crate) fn diagnostics(analysis: &Analysis, encoding: Encoding) -> Vec<lsp::Diagnostic> {
+    diagnostics_at(&analysis.diagnostics, &ranges(analysis, encoding))
+}
+
+/// Every finding's range, in order.
+pub(crate) fn ranges(analysis: &Analysis, encoding: Encoding) -> Vec<lsp::Range> {
     let ranges = Ranges::new(
         &analysis.document,
         encoding,
         analysis.diagnostics.iter().map(|d| &d.range),
     );
-    // Each rule's documentation link, parsed once rather than once per finding.
-    let mut links: Vec<(&'static str, Option<CodeDescription>)> = Vec::new();
     analysis
         .diagnostics
         .iter()
-        .map(|d| {
-            let link = match links.iter().find(|(rule, _)| *rule == d.rule) {
-                Some((_, link)) => link.clone(),
-                None => {
-                    let link = rule_link(d.rule);
-                    links.push((d.rule, link.clone()));
-                    link
-                }
-            };
-            diagnostic(d, &ranges, link)
-        })
+        .map(|d| ranges.range(&d.range))
         .collect()
 }
 
-/// The page documenting `rule`.
-fn rule_link(rule: &str) -> Option<CodeDescription> {
-    format!("{RULE_DOCS}{rule}.md")
-        .parse()
-        .ok()
-        .map(|href| CodeDescription { href })
+/// Findings whose protocol ranges are known, index for index.
+pub(crate) fn diagnostics_at(
+    findings: &[Diagnostic],
+    ranges: &[lsp::Range],
+) -> Vec<lsp::Diagnostic> {
+    let mut links = RuleLinks::default();
+    findings
+        .iter()
+        .zip(ranges)
+        .map(|(d, range)| diagnostic(d, *range, links.get(d.rule)))
+        .collect()
 }
 
-fn diagnostic(
+/// Each rule's documentation link, parsed once rather than once per finding.
+#[derive(Default)]
+pub(crate) struct RuleLinks(Vec<(&'static str, Option<CodeDescription>)>);
+
+impl RuleLinks {
+    pub(crate) fn get(&mut self, rule: &'static str) -> Option<CodeDescription> {
+        if let Some((_, link)) = self.0.iter().find(|(r, _)| *r == rule) {
+            return link.clone();
+        }
+        let link = format!("{RULE_DOCS}{rule}.md")
+            .parse()
+            .ok()
+            .map(|href| CodeDescription { href });
+        self.0.push((rule, link.clone()));
+        link
+    }
+}
+
+/// One finding at `range`, linked to its rule's documentation.
+pub(crate) fn diagnostic(
     d: &Diagnostic,
-    ranges: &Ranges<'_>,
+    range: lsp::Range,
     code_description: Option<CodeDescription>,
 ) -> lsp::Diagnostic {
     lsp::Diagnostic {
-        range: ranges.range(&d.range),
+        range,
         severity: Some(severity(d.severity)),
         code: Some(NumberOrString::String(d.rule.to_owned())),
         code_description,
