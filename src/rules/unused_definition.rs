@@ -27,8 +27,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::vague_attribution::folded_pattern;
 use super::{Context, Reporter, Rule, Scope};
+use crate::analysis::phrase::folded_pattern;
 use crate::analysis::terms::{term_key, Definition, DefinitionKind};
 use crate::analysis::Severity;
 
