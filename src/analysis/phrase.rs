@@ -191,8 +191,9 @@ enum Node {
     /// a word is compared in one loop rather than character by character through the
     /// backtracking.
     Literal(Vec<char>),
-    /// Any one of these literal characters, each matched as [`Node::Char`].
-    Class(Vec<char>),
+    /// Any one of these single-character nodes ([`Node::Char`], [`Node::Space`],
+    /// [`Node::Digit`]).
+    Class(Vec<Node>),
     /// `\s`.
     Space,
     /// `\d`.
@@ -304,6 +305,32 @@ impl Phrase {
         None
     }
 
+    /// What `(?:^|[S])(PATTERN)(?:$|[S])` finds as its group 1 when searched from `from`,
+    /// `S` being the characters `is_separator` accepts: the first match that starts at the
+    /// start of the text (if `from` is 0) or after a separator at or after `from`, and ends
+    /// at the end of the text or before a separator.
+    pub(crate) fn find_delimited_at(
+        &self,
+        haystack: &str,
+        from: usize,
+        is_separator: impl Fn(char) -> bool,
+    ) -> Option<Range<usize>> {
+        let after_separators = haystack[from..]
+            .char_indices()
+            .filter(|&(_, c)| is_separator(c))
+            .map(|(i, c)| from + i + c.len_utf8());
+        let starts = (from == 0).then_some(0).into_iter().chain(after_separators);
+        let ends_well = |at: usize| haystack[at..].chars().next().is_none_or(&is_separator);
+        starts.into_iter().find_map(|start| {
+            let mut end = None;
+            self.root.matches(haystack, start, &mut |at| {
+                end = Some(at).filter(|&at| ends_well(at));
+                end.is_some()
+            });
+            end.map(|end| start..end)
+        })
+    }
+
     /// Every match, leftmost first, one after another.
     pub(crate) fn find_iter<'h>(
         &'h self,
@@ -403,7 +430,7 @@ impl Node {
     fn char_len(&self, haystack: &str, at: usize) -> Option<usize> {
         match self {
             Node::Char(c) => char_match(haystack, at, *c),
-            Node::Class(chars) => chars.iter().find_map(|&c| char_match(haystack, at, c)),
+            Node::Class(items) => items.iter().find_map(|item| item.char_len(haystack, at)),
             Node::Space | Node::Digit => {
                 let c = haystack[at..].chars().next()?;
                 let is = if matches!(self, Node::Space) {
@@ -423,7 +450,9 @@ impl Node {
         match self {
             Node::Char(c) => add_char(&mut set, *c),
             Node::Literal(chars) => add_char(&mut set, chars[0]),
-            Node::Class(chars) => chars.iter().for_each(|&c| add_char(&mut set, c)),
+            Node::Class(items) => items
+                .iter()
+                .for_each(|item| set.union(&item.first_bytes().0)),
             Node::Space => {
                 b"\t\n\x0B\x0C\r ".iter().for_each(|&b| set.insert(b));
                 set.insert_non_ascii_leads();
@@ -598,13 +627,19 @@ impl Parser<'_> {
             return group;
         }
         if self.eat("[") {
-            let mut chars = Vec::new();
+            let mut items = Vec::new();
             while !self.eat("]") {
                 // No ranges: `-` only last, where it is itself.
                 assert!(!self.rest.starts_with("-") || self.rest.starts_with("-]"));
-                chars.push(self.literal("[]^"));
+                items.push(if self.eat(r"\s") {
+                    Node::Space
+                } else if self.eat(r"\d") {
+                    Node::Digit
+                } else {
+                    Node::Char(self.literal("[]^"))
+                });
             }
-            return Node::Class(chars);
+            return Node::Class(items);
         }
         if self.eat(r"\s") {
             return Node::Space;
