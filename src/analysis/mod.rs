@@ -11,6 +11,7 @@ pub mod incremental;
 mod markdown;
 mod mask;
 pub mod numerals;
+pub(crate) mod phrase;
 mod plaintext;
 pub mod quotations;
 pub mod sentences;

@@ -26,9 +26,10 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::LazyLock;
 
-use super::vague_attribution::folded_pattern;
 use super::{Context, Reporter, Rule, Scope};
+use crate::analysis::phrase::{folded_pattern, Phrase, UnicodeClass, COMPILE_AFTER};
 use crate::analysis::terms::{term_key, Definition, DefinitionKind};
 use crate::analysis::Severity;
 
@@ -114,6 +115,45 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 
 /// Every occurrence of any defined term in one pass over the prose, with its key.
 fn find_uses(prose: &str, keys: &[&str]) -> Option<Vec<(String, Range<usize>)>> {
+    // The pattern is the draft's own: compiling it costs more than searching a draft of a
+    // few pages with a `Phrase`, which finds the same.
+    let key_bytes: usize = keys.iter().map(|k| k.len()).sum();
+    if prose.len() <= COMPILE_AFTER
+        && key_bytes <= PHRASE_KEYS_BYTES
+        && keys.iter().all(|k| k.is_ascii())
+    {
+        Some(uses_by_phrase(prose, keys))
+    } else {
+        uses_by_regex(prose, keys)
+    }
+}
+
+/// The most bytes of keys [`find_uses`] searches with a [`Phrase`]: far more than a few
+/// pages define, and few enough that the compiled pattern would never have been too large
+/// (so the two searches find the same).
+const PHRASE_KEYS_BYTES: usize = 4096;
+
+/// [`find_uses`] with a [`Phrase`] of the keys' alternatives for ASCII keys, which finds
+/// what [`uses_pattern`] finds with `(?i)`: a use starts at the start of the prose or after
+/// a separator, and ends before one or at the end.
+fn uses_by_phrase(prose: &str, keys: &[&str]) -> Vec<(String, Range<usize>)> {
+    let phrase = Phrase::new(&alternatives(keys));
+    let is_separator = |c: char| !LETTER_DIGIT_AMPERSAND.contains(c);
+    let mut uses = Vec::new();
+    let mut at = 0;
+    while let Some(found) = phrase.find_delimited_at(prose, at, is_separator) {
+        at = found.end;
+        uses.push((term_key(&prose[found.clone()]), found));
+    }
+    uses
+}
+
+/// `[\p{L}\p{N}&]`: what a use may not start after or end before.
+static LETTER_DIGIT_AMPERSAND: LazyLock<UnicodeClass> =
+    LazyLock::new(|| UnicodeClass::new(r"[\p{L}\p{N}&]"));
+
+/// [`find_uses`] with the compiled [`uses_pattern`]; `None` if it is too large.
+fn uses_by_regex(prose: &str, keys: &[&str]) -> Option<Vec<(String, Range<usize>)>> {
     let pattern = uses_pattern(keys);
     // Keys are lower case. When they are ASCII, the pattern is searched, case-sensitive, on
     // a copy of the prose with its ASCII letters lower-cased, which finds what `(?i)` finds
@@ -128,32 +168,37 @@ fn find_uses(prose: &str, keys: &[&str]) -> Option<Vec<(String, Range<usize>)>> 
     };
     // Terms come from the draft; a pathological one only costs this rule, never the run.
     let regex = regex::RegexBuilder::new(&pattern)
-        .size_limit(1 << 22)
+        .size_limit(USES_SIZE_LIMIT)
         .build()
         .ok()?;
     let mut uses = Vec::new();
     let mut at = 0;
     while let Some(caps) = regex.captures_at(haystack, at) {
         let found = caps.get(1).expect("group 1 is not optional");
-        uses.push((
-            crate::analysis::terms::term_key(&prose[found.range()]),
-            found.range(),
-        ));
+        uses.push((term_key(&prose[found.range()]), found.range()));
         at = found.end();
     }
     Some(uses)
 }
 
+/// The compiled [`uses_pattern`]'s size limit, in bytes.
+const USES_SIZE_LIMIT: usize = 1 << 22;
+
 /// Any of `keys` in any inflection, between characters that are not letters, digits or `&`,
 /// as group 1; case-sensitive.
 fn uses_pattern(keys: &[&str]) -> String {
+    format!(
+        r"(?:^|[^\p{{L}}\p{{N}}&])((?:{}))(?:$|[^\p{{L}}\p{{N}}&])",
+        alternatives(keys)
+    )
+}
+
+/// The keys, each in any inflection, longest pattern first: `a|b|…`.
+fn alternatives(keys: &[&str]) -> String {
     let mut alternatives: Vec<String> = keys.iter().map(|k| inflected(k)).collect();
     alternatives.sort_by_key(|a| std::cmp::Reverse(a.len()));
     alternatives.dedup();
-    format!(
-        r"(?:^|[^\p{{L}}\p{{N}}&])((?:{}))(?:$|[^\p{{L}}\p{{N}}&])",
-        alternatives.join("|")
-    )
+    alternatives.join("|")
 }
 
 /// A pattern for a key in any inflection: words separated by any whitespace, the last
@@ -243,9 +288,37 @@ mod tests {
                     at = found.end();
                 }
                 matches += expected.len();
-                assert_eq!(super::find_uses(&text, keys), Some(expected), "{text:?}");
+                assert_eq!(
+                    super::find_uses(&text, keys),
+                    Some(expected.clone()),
+                    "{text:?}"
+                );
+                assert_eq!(
+                    super::uses_by_regex(&text, keys),
+                    Some(expected),
+                    "{text:?}"
+                );
             }
             assert!(matches > 100, "{matches}");
+        }
+    }
+
+    /// Keys that `find_uses` searches with a `Phrase` never make a pattern that the
+    /// compiled search would have refused as too large (and so found nothing): not even
+    /// `PHRASE_KEYS_BYTES` of the words that compile largest, `s` and `k` (each a class when
+    /// folded) between separators (each a class of all white space).
+    #[test]
+    fn keys_searched_by_phrase_compile_within_the_limit() {
+        for shape in ["s{} k s k s k", "sks{} sks sks sks sks sks"] {
+            let mut keys = Vec::new();
+            while keys.iter().map(|k: &String| k.len()).sum::<usize>() < super::PHRASE_KEYS_BYTES {
+                keys.push(shape.replace("{}", &keys.len().to_string()));
+            }
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            assert!(
+                super::uses_by_regex("s1 k s k s k", &keys).is_some(),
+                "{shape}"
+            );
         }
     }
 

@@ -27,11 +27,8 @@
 //! ## Options
 //! Severity only (`[rules] vague-attribution = "off"`).
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::{Context, Reporter, Rule, Scope};
+use crate::analysis::phrase::PhrasePattern;
 use crate::analysis::Severity;
 
 pub static RULE: Rule = Rule {
@@ -54,47 +51,19 @@ fn vague_pattern() -> String {
     )
 }
 
-/// [`vague_pattern`] for prose whose ASCII letters are lower-cased
-/// ([`str::to_ascii_lowercase`]); see [`folded_pattern`].
-static VAGUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&folded_pattern(&vague_pattern())).expect("vague-attribution pattern is valid")
-});
-
-/// A pattern whose literal letters are lower-case ASCII, rewritten so that it finds on a
-/// copy of the text with its ASCII letters lower-cased exactly what `(?i)` and the pattern
-/// find on the text itself, at the same byte offsets: the only letters outside ASCII whose
-/// case folds onto an ASCII one are `ſ` (s) and the Kelvin sign `K` (k), so those two
-/// letters become classes. Case-insensitive Unicode patterns over long alternations are
-/// several times dearer to compile; this one stays case-sensitive. The pattern's escapes
-/// (`\s`, `\b`) are kept as they are.
-pub(crate) fn folded_pattern(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                out.push(c);
-                out.extend(chars.next());
-            }
-            's' => out.push_str("[sſ]"),
-            'k' => out.push_str("[k\u{212A}]"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+/// [`vague_pattern`], in any case.
+static VAGUE: PhrasePattern = PhrasePattern::new(vague_pattern);
 
 fn check(cx: &Context, out: &mut Reporter) {
     let doc = cx.doc;
     for block in &doc.blocks {
         let prose = doc.prose(block.range.clone());
-        let lower = prose.to_ascii_lowercase();
-        for found in VAGUE.find_iter(&lower) {
-            if named_before(&prose[..found.start()]) {
+        for found in VAGUE.find_all(prose) {
+            if named_before(&prose[..found.start]) {
                 continue;
             }
-            let range = block.range.start + found.start()..block.range.start + found.end();
-            let phrase = prose[found.range()]
+            let range = block.range.start + found.start..block.range.start + found.end;
+            let phrase = prose[found]
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
@@ -150,6 +119,7 @@ fn named_before(before: &str) -> bool {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use crate::analysis::phrase::{folded_pattern, Phrase};
     use crate::analysis::testing::random_texts;
     use crate::rules::testing::{assert_flags, assert_no_findings};
 
@@ -160,14 +130,19 @@ pub(crate) mod tests {
         ";", ":", "7", "12", "\u{301}", "ſ", "\u{212A}", "K", "x", "X", "_", "&", "İ", "ß",
     ];
 
-    /// `(?i)` and the pattern on the text find what the folded pattern finds on the text
-    /// lower-cased.
-    pub(crate) fn assert_folded_equals_case_insensitive(pattern: &str, texts: &[String]) {
+    /// Both matchers of a `PhrasePattern` of `pattern` — the `Phrase` on the text, the
+    /// folded expression on the text lower-cased — find what `(?i)` and `pattern` find with
+    /// `regex`, match for match, and agree on whether there is one.
+    pub(crate) fn assert_phrase_equals_case_insensitive(pattern: &str, texts: &[String]) {
         let exact = regex::Regex::new(&format!("(?i){pattern}")).unwrap();
-        let folded = regex::Regex::new(&super::folded_pattern(pattern)).unwrap();
+        let phrase = Phrase::new(pattern);
+        let folded = regex::Regex::new(&folded_pattern(pattern)).unwrap();
         let mut matches = 0;
         for text in texts {
             let expected: Vec<_> = exact.find_iter(text).map(|m| m.range()).collect();
+            let found: Vec<_> = phrase.find_iter(text).collect();
+            assert_eq!(found, expected, "{text:?}");
+            assert_eq!(phrase.is_match(text), exact.is_match(text), "{text:?}");
             let lower = text.to_ascii_lowercase();
             let found: Vec<_> = folded.find_iter(&lower).map(|m| m.range()).collect();
             assert_eq!(found, expected, "{text:?}");
@@ -176,9 +151,9 @@ pub(crate) mod tests {
         assert!(matches > 100, "{matches}");
     }
 
-    /// The folded search finds exactly what `(?i)` and the pattern found.
+    /// The phrase search finds exactly what `(?i)` and the pattern found with `regex`.
     #[test]
-    fn folded_search_equals_the_case_insensitive_pattern() {
+    fn phrase_search_equals_the_case_insensitive_pattern() {
         let pieces = [
             "Experts",
             "EXPERTS",
@@ -252,7 +227,7 @@ pub(crate) mod tests {
         ];
         let pieces: Vec<&str> = pieces.iter().chain(ANY_TEXT).copied().collect();
         let texts = random_texts(&pieces, 5_000, 16);
-        assert_folded_equals_case_insensitive(&super::vague_pattern(), &texts);
+        assert_phrase_equals_case_insensitive(&super::vague_pattern(), &texts);
     }
 
     #[test]
