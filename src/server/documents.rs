@@ -175,6 +175,7 @@ impl OpenDocument {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::testing::Lcg;
     use crate::analysis::{LineIndex, Position};
     use tower_lsp_server::ls_types::{Position as P, Range};
 
@@ -289,18 +290,6 @@ mod tests {
         assert_eq!(doc.version, 7);
     }
 
-    /// A tiny deterministic generator, so the test needs no dependency.
-    struct Lcg(u64);
-    impl Lcg {
-        fn next(&mut self, bound: u32) -> u32 {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((self.0 >> 33) % u64::from(bound.max(1))) as u32
-        }
-    }
-
     #[test]
     fn random_edits_match_the_string_model() {
         const PIECES: &[&str] = &[
@@ -324,9 +313,9 @@ mod tests {
             let mut model = start.to_owned();
             for version in 1..=2000 {
                 let lines = model.split(['\n']).count() as u32 + 2;
-                let mut pos = || P::new(rng.next(lines), rng.next(14));
+                let mut pos = || P::new(rng.below(lines as usize) as u32, rng.below(14) as u32);
                 let range = Range::new(pos(), pos());
-                let new = PIECES[rng.next(PIECES.len() as u32) as usize];
+                let new = PIECES[rng.below(PIECES.len())];
                 doc.apply_changes(vec![change(range, new)], version, enc);
                 model_apply(&mut model, range, new, enc);
                 assert_eq!(

@@ -304,6 +304,7 @@ fn envelope(target: Target<'_>) -> (Vec<u8>, Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::testing::Lcg;
     use crate::analysis::{analyze, DocumentKind};
     use crate::config::Config;
     use crate::server::documents::TextDocument;
@@ -338,17 +339,6 @@ mod tests {
         "x\r\ny",
         "😀\n한",
     ];
-
-    struct Lcg(u64);
-    impl Lcg {
-        fn below(&mut self, bound: usize) -> usize {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((self.0 >> 33) % bound.max(1) as u64) as usize
-        }
-    }
 
     /// A change replacing bytes `range` of `text` with `new`, in the protocol's terms.
     fn change(
