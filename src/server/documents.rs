@@ -120,7 +120,8 @@ impl TextDocument {
     }
 
     pub(crate) fn text(&self) -> String {
-        self.rope.to_string()
+        // Sized once: `to_string` goes through `Display` and grows the string chunk by chunk.
+        String::from(&self.rope)
     }
 
     /// The text, for an analysis, with where it changed since the text was last taken

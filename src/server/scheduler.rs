@@ -279,7 +279,8 @@ fn run(snapshot: Snapshot, session: Session, result_id: String) -> (Arc<Analyzed
         epoch,
         mut caches,
     } = snapshot;
-    let text = text.to_string();
+    // Not `to_string`, which goes through `Display` and grows the string chunk by chunk.
+    let text = String::from(&text);
     let analysis = caches.analysis.reanalyze(&text, kind, &config);
     let target = publish::Target {
         uri: &uri,
