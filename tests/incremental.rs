@@ -52,6 +52,7 @@ fn assert_same(got: &Analysis, want: &Analysis, what: &str) {
         assert_eq!(g.len(), w.len(), "{what}: number of {field}");
     }
     first_difference(what, "blocks", &g.blocks, &w.blocks);
+    first_difference(what, "sentences", &g.sentences, &w.sentences);
     first_difference(what, "block_quotes", &g.block_quotes, &w.block_quotes);
     first_difference(what, "sections", &g.sections, &w.sections);
     first_difference(what, "quotations", &g.quotations, &w.quotations);

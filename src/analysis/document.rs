@@ -58,8 +58,10 @@ pub struct Block {
     pub range: Range<usize>,
     /// Index into [`Document::block_quotes`] when the block sits inside a block quote.
     pub block_quote: Option<usize>,
-    /// Sentence ranges inside `range`, in order.
-    pub sentences: Vec<Range<usize>>,
+    /// Where the block's sentences are in [`Document::sentences`] (indices, in order);
+    /// one list for the whole draft rather than one per block, so that a draft assembled
+    /// from pieces costs no allocation per block.
+    pub sentences: Range<usize>,
 }
 
 impl Block {
@@ -68,7 +70,7 @@ impl Block {
             kind,
             range,
             block_quote: None,
-            sentences: Vec::new(),
+            sentences: 0..0,
         }
     }
 
@@ -104,6 +106,9 @@ pub struct Document {
     /// Quote marks with no partner in their paragraph.
     pub unpaired_quote_marks: Vec<QuoteMark>,
     pub figures: Vec<Figure>,
+    /// Every block's sentence ranges, block after block; [`Block::sentences`] says which
+    /// are a block's ([`Document::sentences_of`]).
+    pub sentences: Vec<Range<usize>>,
     /// Terms the draft defines.
     pub terms: TermIndex,
     pub suppressions: Suppressions,
@@ -158,6 +163,7 @@ impl Document {
             quotations: Vec::new(),
             unpaired_quote_marks: Vec::new(),
             figures: Vec::new(),
+            sentences: Vec::new(),
             terms: TermIndex::default(),
             suppressions: Suppressions::default(),
         }
@@ -171,6 +177,11 @@ impl Document {
         self.unpaired_quote_marks = unpaired;
         super::sentences::split_all(self);
         self.figures = super::figures::find(self, config);
+    }
+
+    /// The sentence ranges of `block`, in order.
+    pub fn sentences_of(&self, block: &Block) -> &[Range<usize>] {
+        &self.sentences[block.sentences.clone()]
     }
 
     /// The prose of a range (non-prose bytes blanked).
@@ -207,8 +218,7 @@ impl Document {
         let Some(block) = self.block_at(offset).map(|i| &self.blocks[i]) else {
             return offset..offset;
         };
-        block
-            .sentences
+        self.sentences_of(block)
             .iter()
             .find(|s| s.start <= offset && offset < s.end)
             .cloned()

@@ -66,6 +66,8 @@ struct ChunkFacts {
     quotations: Vec<Quotation>,
     unpaired_quote_marks: Vec<QuoteMark>,
     figures: Vec<Figure>,
+    /// The blocks' sentences (see [`Document::sentences`]).
+    sentences: Vec<Range<usize>>,
     /// The definitions each block makes by itself, block by block; `definition_starts[i]`
     /// is where block `i`'s begin (one entry more than there are blocks).
     definitions: Vec<Definition>,
@@ -430,6 +432,7 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
         quotations,
         unpaired_quote_marks,
         figures,
+        sentences,
         ..
     } = doc;
     Chunk {
@@ -444,6 +447,7 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
             quotations,
             unpaired_quote_marks,
             figures,
+            sentences,
             definitions,
             definition_starts,
             diagnostics,
@@ -563,8 +567,17 @@ fn assemble(
     };
     let (whole, parts) = join(parallel, whole, || shifted_facts(text, chunks));
     let (owned, lines, suppressions) = whole;
-    let (prose, blocks, block_quotes, marks, quotations, unpaired, figures, local_diagnostics) =
-        parts;
+    let Shifted {
+        prose,
+        blocks,
+        block_quotes,
+        marks,
+        quotations,
+        unpaired,
+        figures,
+        sentences,
+        diagnostics: local_diagnostics,
+    } = parts;
     // Only whole characters are blanked, so the mask is always built; should it not be,
     // the whole analysis gives the answer.
     let Some(prose) = prose else {
@@ -581,6 +594,7 @@ fn assemble(
         quotations,
         unpaired_quote_marks: unpaired,
         figures,
+        sentences,
         terms: TermIndex::default(),
         suppressions,
     };
@@ -625,23 +639,23 @@ fn assemble(
     }
 }
 
-/// The chunks' facts laid end to end, offsets and indices shifted: the prose mask (`None`
-/// if a blanked run does not cover whole characters, which never happens), blocks, block quotes, heading marks, quotations, unpaired quote marks, figures
-/// and the [`Scope::Block`] rules' findings.
-#[allow(clippy::type_complexity)]
-fn shifted_facts(
-    text: &str,
-    chunks: &[Chunk],
-) -> (
-    Option<String>,
-    Vec<Block>,
-    Vec<BlockQuote>,
-    Vec<HeadingMark>,
-    Vec<Quotation>,
-    Vec<QuoteMark>,
-    Vec<Figure>,
-    Vec<Diagnostic>,
-) {
+/// The chunks' facts laid end to end, offsets and indices shifted.
+struct Shifted {
+    /// `None` if a blanked run does not cover whole characters, which never happens.
+    prose: Option<String>,
+    blocks: Vec<Block>,
+    block_quotes: Vec<BlockQuote>,
+    marks: Vec<HeadingMark>,
+    quotations: Vec<Quotation>,
+    unpaired: Vec<QuoteMark>,
+    figures: Vec<Figure>,
+    sentences: Vec<Range<usize>>,
+    /// The [`Scope::Block`] rules' findings.
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The chunks' facts laid end to end (see [`Shifted`]).
+fn shifted_facts(text: &str, chunks: &[Chunk]) -> Shifted {
     let count = |f: fn(&ChunkFacts) -> usize| chunks.iter().map(|c| f(&c.facts)).sum::<usize>();
     // Copied a stretch at a time, which also keeps it valid UTF-8 without checking it again.
     let mut prose = Some(String::with_capacity(text.len()));
@@ -651,15 +665,17 @@ fn shifted_facts(
     let mut quotations = Vec::with_capacity(count(|f| f.quotations.len()));
     let mut unpaired = Vec::with_capacity(count(|f| f.unpaired_quote_marks.len()));
     let mut figures = Vec::with_capacity(count(|f| f.figures.len()));
+    let mut sentences = Vec::with_capacity(count(|f| f.sentences.len()));
     let mut local_diagnostics = Vec::with_capacity(count(|f| f.diagnostics.len()));
     let mut at = 0;
     for chunk in chunks {
         let f = &*chunk.facts;
-        let (b0, bq0, q0, fig0) = (
+        let (b0, bq0, q0, fig0, s0) = (
             blocks.len(),
             block_quotes.len(),
             quotations.len(),
             figures.len(),
+            sentences.len(),
         );
         prose = prose.and_then(|mut prose| {
             push_masked(&mut prose, &text[at..at + chunk.len], &f.blanked)?;
@@ -675,8 +691,9 @@ fn shifted_facts(
             },
             range: shift(&b.range, at),
             block_quote: b.block_quote.map(|i| i + bq0),
-            sentences: b.sentences.iter().map(|s| shift(s, at)).collect(),
+            sentences: shift(&b.sentences, s0),
         }));
+        sentences.extend(f.sentences.iter().map(|s| shift(s, at)));
         block_quotes.extend(f.block_quotes.iter().map(|q| BlockQuote {
             range: shift(&q.range, at),
             blocks: shift(&q.blocks, b0),
@@ -714,7 +731,7 @@ fn shifted_facts(
         local_diagnostics.extend(f.diagnostics.iter().map(|d| shift_diagnostic(d, at)));
         at += chunk.len;
     }
-    (
+    Shifted {
         prose,
         blocks,
         block_quotes,
@@ -722,8 +739,9 @@ fn shifted_facts(
         quotations,
         unpaired,
         figures,
-        local_diagnostics,
-    )
+        sentences,
+        diagnostics: local_diagnostics,
+    }
 }
 
 /// Appends `text` to `prose` with the byte ranges `blanked` made spaces; `None` if one of

@@ -25,16 +25,19 @@ const ABBREVIATIONS: &[&str] = &[
 /// The length of the longest of [`ABBREVIATIONS`]: a longer word is none of them.
 const LONGEST_ABBREVIATION: usize = 6;
 
-/// Fills every block's `sentences`. Needs the quotations.
+/// Fills the document's `sentences` and every block's share of them. Needs the quotations.
 pub(crate) fn split_all(doc: &mut Document) {
     let Document {
         blocks,
         prose,
         quotations,
+        sentences,
         ..
     } = doc;
+    sentences.clear();
     // Quotations are in document order, so one cursor serves every block.
     let mut first = 0;
+    let mut marked: Vec<&Quotation> = Vec::new();
     for block in blocks.iter_mut() {
         while quotations
             .get(first)
@@ -43,22 +46,30 @@ pub(crate) fn split_all(doc: &mut Document) {
             first += 1;
         }
         let count = quotations[first..].partition_point(|q| q.range.start < block.range.end);
-        let marked: Vec<&Quotation> = quotations[first..first + count]
-            .iter()
-            .filter(|q| q.form == QuotationForm::Marked)
-            .collect();
-        block.sentences = if block.is_heading() {
-            vec![block.range.clone()]
+        marked.clear();
+        marked.extend(
+            quotations[first..first + count]
+                .iter()
+                .filter(|q| q.form == QuotationForm::Marked),
+        );
+        let from = sentences.len();
+        if block.is_heading() {
+            sentences.push(block.range.clone());
         } else {
-            split(prose, block.range.clone(), &marked)
-        };
+            split(prose, block.range.clone(), &marked, sentences);
+        }
+        block.sentences = from..sentences.len();
     }
 }
 
-/// The sentences of the prose in `range`; `quotations` are the marked quotations in it,
-/// in order.
-fn split(prose: &str, range: Range<usize>, quotations: &[&Quotation]) -> Vec<Range<usize>> {
-    let mut sentences = Vec::new();
+/// Appends to `sentences` the sentences of the prose in `range`; `quotations` are the
+/// marked quotations in it, in order.
+fn split(
+    prose: &str,
+    range: Range<usize>,
+    quotations: &[&Quotation],
+    sentences: &mut Vec<Range<usize>>,
+) {
     // An ASCII block has no full-width terminators to look for.
     let full_width = !prose[range.clone()].is_ascii();
     let mut quotations = quotations.iter().peekable();
@@ -129,7 +140,6 @@ fn split(prose: &str, range: Range<usize>, quotations: &[&Quotation]) -> Vec<Ran
         let end = start + prose[start..range.end].trim_end().len();
         sentences.push(start..end);
     }
-    sentences
 }
 
 /// The offset of the first terminator in `prose[from..to]`: `.` `!` `?` by `memchr`, or
@@ -224,7 +234,7 @@ mod tests {
         let doc = Document::parse(text, DocumentKind::PlainText, &Config::default());
         doc.blocks
             .iter()
-            .flat_map(|b| b.sentences.iter().map(|s| &text[s.clone()]))
+            .flat_map(|b| doc.sentences_of(b).iter().map(|s| &text[s.clone()]))
             .collect()
     }
 
@@ -439,8 +449,10 @@ mod tests {
                         q.form == QuotationForm::Marked && block.range.contains(&q.range.start)
                     })
                     .collect();
+                let mut sentences = Vec::new();
+                split(&doc.prose, block.range.clone(), &marked, &mut sentences);
                 assert_eq!(
-                    split(&doc.prose, block.range.clone(), &marked),
+                    sentences,
                     split_char_by_char(&doc.prose, block.range.clone(), &marked),
                     "{text:?}"
                 );

@@ -201,11 +201,9 @@ impl<'a> Judge<'a> {
     /// The sentence that holds a marked quotation (its block, if sentences are missing).
     fn sentence_of(&self, quotation: &Quotation) -> Range<usize> {
         let block = &self.doc.blocks[quotation.block];
-        let at = block
-            .sentences
-            .partition_point(|s| s.end <= quotation.range.start);
-        block
-            .sentences
+        let sentences = self.doc.sentences_of(block);
+        let at = sentences.partition_point(|s| s.end <= quotation.range.start);
+        sentences
             .get(at)
             .cloned()
             .unwrap_or_else(|| block.range.clone())
@@ -239,7 +237,7 @@ impl<'a> Judge<'a> {
         if !(ends_sentence && asks) {
             return None;
         }
-        let sentences = &doc.blocks[quotation.block].sentences;
+        let sentences = doc.sentences_of(&doc.blocks[quotation.block]);
         let next = sentences.get(sentences.partition_point(|s| s.start < sentence.end))?;
         let mut tokens = vec![Token::Quote { speech: true }];
         tokens.extend(tokenize(doc, next.clone()));
@@ -315,7 +313,7 @@ impl<'a> Judge<'a> {
             return Attribution::Missing;
         };
         let block = &self.doc.blocks[before];
-        let Some(sentence) = block.sentences.last().cloned() else {
+        let Some(sentence) = self.doc.sentences_of(block).last().cloned() else {
             return Attribution::Missing;
         };
         if !self

@@ -44,7 +44,7 @@ pub fn check_analysis(text: &str, analysis: &Analysis) {
     }
     for (i, block) in doc.blocks.iter().enumerate() {
         assert_range(text, &block.range, "block");
-        for sentence in &block.sentences {
+        for sentence in doc.sentences_of(block) {
             assert_range(text, sentence, "sentence");
         }
         if let Some(q) = block.block_quote {
