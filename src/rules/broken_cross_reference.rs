@@ -154,12 +154,20 @@ fn gather(cx: &Context) -> Gathered {
 /// The document-wide half: each gathered reference against the draft's headings.
 fn judge(cx: &Context, pieces: &[(usize, &Gathered)], out: &mut Reporter) {
     let doc = cx.doc;
+    let gathered: Vec<(usize, &Vec<Reference>)> = pieces
+        .iter()
+        .filter_map(|(offset, gathered)| {
+            Some((*offset, gathered.downcast_ref::<Vec<Reference>>()?))
+        })
+        .filter(|(_, references)| !references.is_empty())
+        .collect();
+    // Many drafts refer to no part of themselves: their headings need no index.
+    if gathered.is_empty() {
+        return;
+    }
     let paths = SectionPaths::build(doc);
     let index = Index::build(doc, &paths);
-    for (offset, gathered) in pieces {
-        let Some(references) = gathered.downcast_ref::<Vec<Reference>>() else {
-            continue;
-        };
+    for (offset, references) in gathered {
         for reference in references {
             for item in &reference.items {
                 let range = item.range.start + offset..item.range.end + offset;
@@ -359,7 +367,15 @@ impl SectionPaths {
 
 impl<'a> Index<'a> {
     fn build(doc: &'a Document, paths: &'a SectionPaths) -> Index<'a> {
-        let mut index = Index::default();
+        // Each segment start gives at most one key of each table: sized once, they never
+        // grow.
+        let keys = paths.cuts.len();
+        let mut index = Index {
+            sections: FnvHashSet::with_capacity_and_hasher(keys, Default::default()),
+            parents: FnvHashSet::with_capacity_and_hasher(keys, Default::default()),
+            highest: FnvHashMap::with_capacity_and_hasher(keys, Default::default()),
+            ..Index::default()
+        };
         for (section, span) in doc.sections.iter().zip(&paths.of_section) {
             let Some(numbering) = &section.numbering else {
                 index.note_unnumbered(doc.source(section.heading.clone()));
