@@ -1263,7 +1263,9 @@ fn after_context(after: &str) -> After {
 /// A Markdown footnote definition (`[^3]: …`): its references are usually citations.
 fn is_footnote(doc: &Document, block: &Block) -> bool {
     let start = block.range.start;
-    let line_start = doc.text[..start].rfind('\n').map_or(0, |i| i + 1);
+    // `memrchr` directly: `rfind('\n')` reaches it only if the compiler inlines the char
+    // searcher, and when it did not, the search cost twice as much.
+    let line_start = memchr::memrchr(b'\n', &doc.text.as_bytes()[..start]).map_or(0, |i| i + 1);
     let lead = doc.text[line_start..start].trim_start();
     lead.starts_with("[^") && lead.contains("]:")
 }
