@@ -199,17 +199,26 @@ fn bench_positions(c: &mut Criterion) {
     group.finish();
 }
 
+/// The draft sizes of the server's benchmarks (`edit/`, `open/`), with their labels: 1 and
+/// 10 MiB when measuring; under `cargo test`, one 100 kB draft.
+fn server_sizes() -> Vec<(usize, &'static str)> {
+    if measuring() {
+        SIZES
+            .iter()
+            .filter(|s| s.bytes >= MIB)
+            .map(|s| (s.bytes, s.name))
+            .collect()
+    } else {
+        vec![(100 * KB, "100kB")]
+    }
+}
+
 /// The cost of one keystroke: a character typed into (then deleted from) the middle of a
 /// draft whose [`AnalysisCache`] is warm, re-analysed each time — what the server does per
 /// `didChange`. Reported per edit.
 fn bench_edit(c: &mut Criterion) {
     let config = Config::default();
-    for size in SIZES.iter().filter(|s| s.bytes >= MIB) {
-        let bytes = if measuring() { size.bytes } else { 100 * KB };
-        let label = if measuring() { size.name } else { "100kB" };
-        if !measuring() && size.bytes > MIB {
-            continue;
-        }
+    for (bytes, label) in server_sizes() {
         let mut group = c.benchmark_group(format!("edit/{label}"));
         group.sample_size(50);
         for flavor in Flavor::ALL {
@@ -246,14 +255,9 @@ fn bench_edit(c: &mut Criterion) {
 /// `didOpen` (and after a configuration change).
 fn bench_open(c: &mut Criterion) {
     let config = Config::default();
-    for size in SIZES.iter().filter(|s| s.bytes >= MIB) {
-        let bytes = if measuring() { size.bytes } else { 100 * KB };
-        let label = if measuring() { size.name } else { "100kB" };
-        if !measuring() && size.bytes > MIB {
-            continue;
-        }
+    for (bytes, label) in server_sizes() {
         let mut group = c.benchmark_group(format!("open/{label}"));
-        group.sample_size(if size.bytes > MIB { 10 } else { 20 });
+        group.sample_size(if bytes > MIB { 10 } else { 20 });
         for flavor in Flavor::ALL {
             let text = draft(flavor, bytes);
             let kind = kind(flavor);

@@ -11,6 +11,21 @@ use std::path::Path;
 use policy_lsp::analysis::{analyze, Analysis, AnalysisCache, DocumentKind};
 use policy_lsp::config::Config;
 
+/// `reanalyze` of `text` on `cache` equals `analyze` of it.
+fn assert_reanalysis_equal(
+    cache: &mut AnalysisCache,
+    text: &str,
+    kind: DocumentKind,
+    config: &Config,
+    what: &str,
+) {
+    assert_same(
+        &cache.reanalyze(text, kind, config),
+        &analyze(text, kind, config),
+        what,
+    );
+}
+
 /// Panics, naming the first difference, unless `got` equals `want`.
 #[track_caller]
 fn assert_same(got: &Analysis, want: &Analysis, what: &str) {
@@ -242,20 +257,18 @@ fn equal_on_every_repository_draft() {
     for (name, text) in repository_drafts() {
         let kind = kind_of(&name);
         let mut cache = AnalysisCache::with_min_chunk(1);
-        assert_same(
-            &cache.reanalyze(&text, kind, &config),
-            &analyze(&text, kind, &config),
-            &name,
-        );
+        assert_reanalysis_equal(&mut cache, &text, kind, &config, &name);
         eprintln!("{name}: {:?}", cache.chunking());
         // The other kind too: a Markdown draft read as plain text and the reverse.
         let other = match kind {
             DocumentKind::Markdown => DocumentKind::PlainText,
             DocumentKind::PlainText => DocumentKind::Markdown,
         };
-        assert_same(
-            &cache.reanalyze(&text, other, &config),
-            &analyze(&text, other, &config),
+        assert_reanalysis_equal(
+            &mut cache,
+            &text,
+            other,
+            &config,
             &format!("{name} as {other:?}"),
         );
     }
@@ -267,17 +280,15 @@ fn equal_on_generated_drafts_cold_and_edited() {
     for (name, mut text) in generated_drafts(60_000) {
         let kind = kind_of(&name);
         let mut cache = AnalysisCache::with_min_chunk(1);
-        assert_same(
-            &cache.reanalyze(&text, kind, &config),
-            &analyze(&text, kind, &config),
-            &name,
-        );
+        assert_reanalysis_equal(&mut cache, &text, kind, &config, &name);
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         for step in 0..40 {
             random_edit(&mut rng, &mut text);
-            assert_same(
-                &cache.reanalyze(&text, kind, &config),
-                &analyze(&text, kind, &config),
+            assert_reanalysis_equal(
+                &mut cache,
+                &text,
+                kind,
+                &config,
                 &format!("{name} after edit {step}"),
             );
         }
@@ -326,28 +337,16 @@ fn link_reference_definitions_read_whole() {
     );
     let mut cache = AnalysisCache::with_min_chunk(1);
     let kind = DocumentKind::Markdown;
-    assert_same(
-        &cache.reanalyze(&text, kind, &config),
-        &analyze(&text, kind, &config),
-        "before",
-    );
+    assert_reanalysis_equal(&mut cache, &text, kind, &config, "before");
     assert!(!cache.chunking().1);
     for definitions in ["[the fund]: https://example.org\n", "[^1]: A note.\n"] {
         let at = text.len();
         text.push('\n');
         text.push_str(definitions);
-        assert_same(
-            &cache.reanalyze(&text, kind, &config),
-            &analyze(&text, kind, &config),
-            definitions,
-        );
+        assert_reanalysis_equal(&mut cache, &text, kind, &config, definitions);
         assert!(cache.chunking().1);
         text.truncate(at);
-        assert_same(
-            &cache.reanalyze(&text, kind, &config),
-            &analyze(&text, kind, &config),
-            "after",
-        );
+        assert_reanalysis_equal(&mut cache, &text, kind, &config, "after");
         assert!(!cache.chunking().1);
     }
 }
@@ -492,16 +491,14 @@ fn compare_dir() {
         let kind = kind_of(&name);
         let mut cache = AnalysisCache::with_min_chunk(1);
         let mut rng = Rng(0x5EED ^ text.len() as u64);
-        assert_same(
-            &cache.reanalyze(&text, kind, &config),
-            &analyze(&text, kind, &config),
-            &name,
-        );
+        assert_reanalysis_equal(&mut cache, &text, kind, &config, &name);
         for step in 0..edits {
             random_edit(&mut rng, &mut text);
-            assert_same(
-                &cache.reanalyze(&text, kind, &config),
-                &analyze(&text, kind, &config),
+            assert_reanalysis_equal(
+                &mut cache,
+                &text,
+                kind,
+                &config,
                 &format!("{name} after edit {step}"),
             );
         }

@@ -626,17 +626,7 @@ fn assemble(
     diagnostics.reserve(document_wide.len() + judged.len());
     diagnostics.extend(document_wide);
     diagnostics.extend(judged);
-    diagnostics.retain(|d| {
-        let line = doc.lines.line_of(d.range.start);
-        !doc.suppressions.is_suppressed(d.rule, line)
-    });
-    diagnostics.sort_by(|a, b| {
-        (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
-    });
-    Analysis {
-        document: doc,
-        diagnostics,
-    }
+    Analysis::new(doc, diagnostics)
 }
 
 /// The chunks' facts laid end to end, offsets and indices shifted.

@@ -38,19 +38,28 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Analysis {
+    /// The analysis of `document` from its rules' findings: those its inline comments
+    /// suppress dropped, the rest sorted. [`analyze`] and the incremental analysis both
+    /// end here, so they order findings alike.
+    pub(crate) fn new(document: Document, mut diagnostics: Vec<Diagnostic>) -> Analysis {
+        diagnostics.retain(|d| {
+            let line = document.lines.line_of(d.range.start);
+            !document.suppressions.is_suppressed(d.rule, line)
+        });
+        diagnostics.sort_by(|a, b| {
+            (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
+        });
+        Analysis {
+            document,
+            diagnostics,
+        }
+    }
+}
+
 /// Reads a draft and runs every enabled rule on it.
 pub fn analyze(text: &str, kind: DocumentKind, config: &Config) -> Analysis {
     let document = Document::parse(text, kind, config);
-    let mut diagnostics = rules::run_all(&document, config);
-    diagnostics.retain(|d| {
-        let line = document.lines.line_of(d.range.start);
-        !document.suppressions.is_suppressed(d.rule, line)
-    });
-    diagnostics.sort_by(|a, b| {
-        (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
-    });
-    Analysis {
-        document,
-        diagnostics,
-    }
+    let diagnostics = rules::run_all(&document, config);
+    Analysis::new(document, diagnostics)
 }

@@ -70,8 +70,6 @@ fn split(
     quotations: &[&Quotation],
     sentences: &mut Vec<Range<usize>>,
 ) {
-    // An ASCII block has no full-width terminators to look for.
-    let full_width = !prose[range.clone()].is_ascii();
     let mut quotations = quotations.iter().peekable();
     // Start of the sentence being read, and whether it has a word yet: numbering such as
     // `1.` or `(a).` ends no sentence.
@@ -99,7 +97,7 @@ fn split(
             let limit = quotations
                 .peek()
                 .map_or(range.end, |q| q.range.start.min(range.end));
-            match next_terminator(prose, i, limit, full_width) {
+            match next_terminator(prose, i, limit) {
                 Some(at) => i = at,
                 None => {
                     i = limit;
@@ -143,14 +141,10 @@ fn split(
 }
 
 /// The offset of the first terminator in `prose[from..to]`: `.` `!` `?` by `memchr`, or
-/// before that a full-width one, whose UTF-8 starts with 0xE3 (`。`) or 0xEF (`！` `？`),
-/// if `full_width` says there may be one.
-fn next_terminator(prose: &str, from: usize, to: usize, full_width: bool) -> Option<usize> {
+/// before that a full-width one, whose UTF-8 starts with 0xE3 (`。`) or 0xEF (`！` `？`).
+fn next_terminator(prose: &str, from: usize, to: usize) -> Option<usize> {
     let bytes = &prose.as_bytes()[from..to];
     let ascii = memchr::memchr3(b'.', b'!', b'?', bytes);
-    if !full_width {
-        return ascii.map(|i| from + i);
-    }
     // Only up to the ASCII terminator, so that a block's sentences cost one pass over it.
     let before = &bytes[..ascii.unwrap_or(bytes.len())];
     let full_width = memchr::memchr2_iter(0xE3, 0xEF, before)

@@ -185,12 +185,7 @@ pub fn run_scope_parallel(
         .par_iter()
         .map(|&(rule, severity)| {
             let mut out = Vec::new();
-            let mut reporter = Reporter {
-                rule: rule.name,
-                severity,
-                out: &mut out,
-            };
-            (rule.check)(&context, &mut reporter);
+            check(&context, rule, severity, &mut out);
             out
         })
         .collect();
@@ -258,15 +253,18 @@ pub fn judge_split(
 fn run(doc: &Document, config: &Config, wanted: impl Fn(&Rule) -> bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let context = Context { doc, config };
-    for rule in RULES.iter().filter(|r| wanted(r)) {
-        if let RuleLevel::On(severity) = config.level(rule.name, rule.default_severity) {
-            let mut reporter = Reporter {
-                rule: rule.name,
-                severity,
-                out: &mut out,
-            };
-            (rule.check)(&context, &mut reporter);
-        }
+    for (rule, severity) in enabled(config).filter(|(rule, _)| wanted(rule)) {
+        check(&context, rule, severity, &mut out);
     }
     out
+}
+
+/// Runs one rule at `severity`, its findings appended to `out`.
+fn check(context: &Context, rule: &Rule, severity: Severity, out: &mut Vec<Diagnostic>) {
+    let mut reporter = Reporter {
+        rule: rule.name,
+        severity,
+        out,
+    };
+    (rule.check)(context, &mut reporter);
 }
