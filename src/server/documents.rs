@@ -158,6 +158,21 @@ pub(crate) struct Caches {
     /// The latest analysis and its findings' conversion (`publish`), of the text as last
     /// taken ([`TextDocument::take_text`]).
     pub analyzed: Option<Arc<Analyzed>>,
+    /// The text as last taken, copied out of its rope for the analysis (which reads a
+    /// `&str`). Kept and overwritten by the next copy: a fresh `String` each keystroke
+    /// would allocate, and fault in, the draft's size again.
+    pub text: String,
+}
+
+impl Caches {
+    /// Makes `self.text` a copy of `rope`, in the buffer it already has.
+    pub(crate) fn copy_text(&mut self, rope: &Rope) {
+        self.text.clear();
+        self.text.reserve(rope.len_bytes());
+        for chunk in rope.chunks() {
+            self.text.push_str(chunk);
+        }
+    }
 }
 
 impl OpenDocument {
