@@ -5,7 +5,7 @@
 //! [`super::encoding`]), so no change, however malformed, can panic.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 
 use ropey::Rope;
 use tokio::sync::watch;
@@ -140,8 +140,11 @@ pub(crate) struct OpenDocument {
     pub instance: u64,
     /// The latest analysis, possibly of an older version or configuration.
     pub analyzed: Option<Arc<Analyzed>>,
-    /// Whether an analysis task for this document is running.
+    /// Whether this document's worker is analysing it, or has been woken to.
     pub worker: bool,
+    /// Wakes the document's worker thread (see `scheduler`); dropped with the document,
+    /// which ends the thread. `None` until the first analysis.
+    pub wake: Option<mpsc::Sender<()>>,
     /// Signalled whenever `analyzed` changes; dropped (which wakes every waiter) when the
     /// document closes.
     pub changed: watch::Sender<()>,
@@ -182,6 +185,7 @@ impl OpenDocument {
             instance,
             analyzed: None,
             worker: false,
+            wake: None,
             changed: watch::Sender::new(()),
             caches: Some(Caches::default()),
         }
