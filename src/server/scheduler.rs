@@ -317,7 +317,7 @@ fn run(snapshot: Snapshot, session: Session, result_id: String) -> (Arc<Analyzed
         epoch,
         mut caches,
     } = snapshot;
-    caches.copy_text(&text);
+    caches.copy_text(&text, changed);
     let analysis = caches.analysis.reanalyze(&caches.text, kind, &config);
     let target = publish::Target {
         uri: &uri,
