@@ -5,7 +5,7 @@
 //! [`super::encoding`]), so no change, however malformed, can panic.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 
 use ropey::Rope;
 use tokio::sync::watch;
@@ -140,8 +140,11 @@ pub(crate) struct OpenDocument {
     pub instance: u64,
     /// The latest analysis, possibly of an older version or configuration.
     pub analyzed: Option<Arc<Analyzed>>,
-    /// Whether an analysis task for this document is running.
+    /// Whether this document's worker is analysing it, or has been woken to.
     pub worker: bool,
+    /// Wakes the document's worker thread (see `scheduler`); dropped with the document,
+    /// which ends the thread. `None` until the first analysis.
+    pub wake: Option<mpsc::Sender<()>>,
     /// Signalled whenever `analyzed` changes; dropped (which wakes every waiter) when the
     /// document closes.
     pub changed: watch::Sender<()>,
@@ -158,6 +161,50 @@ pub(crate) struct Caches {
     /// The latest analysis and its findings' conversion (`publish`), of the text as last
     /// taken ([`TextDocument::take_text`]).
     pub analyzed: Option<Arc<Analyzed>>,
+    /// The text as last taken, copied out of its rope for the analysis (which reads a
+    /// `&str`); the text of `analyzed` whenever that is `Some`. Kept and brought up to
+    /// date by the next copy: a fresh `String` each keystroke would allocate, and fault
+    /// in, the draft's size again.
+    pub text: String,
+}
+
+impl Caches {
+    /// Makes `self.text` equal `rope`, which differs from the text last taken where
+    /// `changed` says. Only the changed bytes are copied out of the rope when `self.text`
+    /// holds that text (there is an `analyzed`); otherwise, the whole rope, in the buffer
+    /// `self.text` already has.
+    pub(crate) fn copy_text(&mut self, rope: &Rope, changed: Option<Changed>) {
+        if self.analyzed.is_some() && self.patch_text(rope, changed) {
+            return;
+        }
+        self.text.clear();
+        self.text.reserve(rope.len_bytes());
+        for chunk in rope.chunks() {
+            self.text.push_str(chunk);
+        }
+    }
+
+    /// Replaces the changed bytes of `self.text` with the rope's; `false`, with
+    /// `self.text` unchanged, when they do not fit (which would be a bug elsewhere).
+    fn patch_text(&mut self, rope: &Rope, changed: Option<Changed>) -> bool {
+        let Some(Changed {
+            start,
+            old_end,
+            new_end,
+        }) = changed
+        else {
+            return self.text.len() == rope.len_bytes();
+        };
+        let fits = old_end <= self.text.len()
+            && self.text.is_char_boundary(start)
+            && self.text.is_char_boundary(old_end)
+            && self.text.len() - (old_end - start) + (new_end - start) == rope.len_bytes();
+        let Some(new) = rope.get_byte_slice(start..new_end).filter(|_| fits) else {
+            return false;
+        };
+        self.text.replace_range(start..old_end, &String::from(new));
+        true
+    }
 }
 
 impl OpenDocument {
@@ -167,6 +214,7 @@ impl OpenDocument {
             instance,
             analyzed: None,
             worker: false,
+            wake: None,
             changed: watch::Sender::new(()),
             caches: Some(Caches::default()),
         }
@@ -324,6 +372,34 @@ mod tests {
                     model,
                     "{enc:?} step {version} {range:?} {new:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn the_analysis_copy_follows_the_rope_through_random_edits() {
+        const PIECES: &[&str] = &["", "a", "한", "😀", "\r\n", "\r", "국어 ", "x\ny"];
+        let mut rng = Lcg(7);
+        let mut doc = TextDocument::new(
+            "정책 😀 초안\r\nline two\rthree\n\n끝 😀",
+            0,
+            DocumentKind::PlainText,
+        );
+        let mut caches = Caches::default();
+        for version in 1..=3000 {
+            let lines = doc.rope.len_lines();
+            let mut pos = || P::new(rng.below(lines + 1) as u32, rng.below(14) as u32);
+            let range = Range::new(pos(), pos());
+            let new = PIECES[rng.below(PIECES.len())];
+            doc.apply_changes(vec![change(range, new)], version, Encoding::Utf16);
+            // Taken now and then, as a worker would, so that changes pile up in between.
+            if rng.below(3) == 0 {
+                let (rope, changed) = doc.take_text();
+                caches.copy_text(&rope, changed);
+                assert_eq!(caches.text, doc.text(), "step {version}");
+                // From the second copy on, `text` is the text of the last analysis.
+                let analyzed = Analyzed::new(version, 0, String::new(), None, Default::default());
+                caches.analyzed = Some(Arc::new(analyzed));
             }
         }
     }

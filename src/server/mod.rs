@@ -77,7 +77,8 @@ pub fn run_stdio() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let code = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    let output = transport::Output::<tokio::io::Stdout>::Stdout;
+    let code = runtime.block_on(serve_to(tokio::io::stdin(), output));
     // Reading stdin blocks a thread that would keep the runtime from shutting down.
     runtime.shutdown_background();
     code
@@ -86,6 +87,14 @@ pub fn run_stdio() -> ExitCode {
 /// Serves LSP over any byte streams (stdio, a pipe, an in-process duplex in tests) until
 /// `exit` or the end of `input`. Must run inside a tokio runtime.
 pub async fn serve<I, O>(input: I, output: O) -> ExitCode
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite,
+{
+    serve_to(input, transport::Output::Stream(output)).await
+}
+
+async fn serve_to<I, O>(input: I, output: transport::Output<O>) -> ExitCode
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite,

@@ -96,7 +96,7 @@ impl Outbox {
             while let Some(message) = rx.recv().await {
                 match message.into_json() {
                     Ok(body) => {
-                        if !writer.send(&body).await {
+                        if !writer.send(body).await {
                             // The transport has stopped: the server is exiting.
                             return;
                         }

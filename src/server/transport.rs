@@ -66,7 +66,7 @@ const KEEP: usize = 1024;
 /// stops (after `exit`, or the end of `input`).
 pub(crate) async fn serve<I, O, F, Fut>(
     input: I,
-    output: O,
+    output: Output<O>,
     queue: Queue,
     tickets: Arc<Tickets>,
     server: F,
@@ -101,14 +101,68 @@ pub(crate) async fn serve<I, O, F, Fut>(
             _ = reading => {}
         }
     };
-    tokio::join!(control, write_client(queue, output));
+    let writing = async move {
+        match output {
+            Output::Stream(output) => write_client(queue, output).await,
+            Output::Stdout => {
+                let writer =
+                    tokio::task::spawn_blocking(move || write_client_blocking(queue, stdout()));
+                // Fails only if the writer panicked: then there is no one to tell.
+                let _ = writer.await;
+            }
+        }
+    };
+    tokio::join!(control, writing);
+}
+
+/// Where the client's frames go.
+pub(crate) enum Output<O> {
+    /// An async stream (in-process pipes in the tests), written by a task.
+    Stream(O),
+    /// The process's standard output, written with plain blocking writes by a thread of
+    /// its own. Not tokio's `Stdout`: it copies each frame into a buffer of its own and
+    /// hands every write, and every flush, to the blocking pool — a copy of the whole
+    /// `publishDiagnostics` and two thread hand-offs per keystroke.
+    Stdout,
+}
+
+/// One message for the client.
+pub(crate) enum Frame {
+    /// Header and body (the library's output, framed by the library).
+    Whole(Vec<u8>),
+    /// A body the server serialised itself, framed as it is written rather than copied
+    /// into a frame: it is shared (a document's findings, kept for the next edit to reuse)
+    /// and can be most of a megabyte.
+    Body(Arc<Vec<u8>>),
+}
+
+impl Frame {
+    /// The header to write before [`Frame::bytes`], if they do not include it.
+    fn header(&self) -> Option<String> {
+        match self {
+            Frame::Whole(_) => None,
+            Frame::Body(body) => Some(header_for(body.len())),
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Frame::Whole(bytes) => bytes,
+            Frame::Body(body) => body,
+        }
+    }
+}
+
+/// The header of a frame whose body is `length` bytes long.
+fn header_for(length: usize) -> String {
+    format!("Content-Length: {length}\r\n\r\n")
 }
 
 /// The queue in front of the one writer of the client's stream, made before the server
 /// so that the outbox can hold a [`Writer`] on it.
 pub(crate) struct Queue {
-    tx: mpsc::Sender<Vec<u8>>,
-    rx: mpsc::Receiver<Vec<u8>>,
+    tx: mpsc::Sender<Frame>,
+    rx: mpsc::Receiver<Frame>,
 }
 
 impl Queue {
@@ -126,16 +180,16 @@ impl Queue {
 /// client, behind whatever is queued already. Weak: it does not keep the writer running
 /// once the reader and tower-lsp-server are done.
 #[derive(Clone)]
-pub(crate) struct Writer(mpsc::WeakSender<Vec<u8>>);
+pub(crate) struct Writer(mpsc::WeakSender<Frame>);
 
 impl Writer {
     /// Queues one JSON-RPC message body (its `Content-Length` header is added here);
     /// `false` once the transport has stopped.
-    pub(crate) async fn send(&self, body: &[u8]) -> bool {
+    pub(crate) async fn send(&self, body: Arc<Vec<u8>>) -> bool {
         let Some(tx) = self.0.upgrade() else {
             return false;
         };
-        tx.send(frame_bytes(body)).await.is_ok()
+        tx.send(Frame::Body(body)).await.is_ok()
     }
 }
 
@@ -143,7 +197,7 @@ impl Writer {
 async fn read_client<I: AsyncRead + Unpin>(
     input: I,
     mut server: DuplexStream,
-    replies: mpsc::Sender<Vec<u8>>,
+    replies: mpsc::Sender<Frame>,
 ) {
     let mut frames = Framer::new(input);
     // Bytes outside any message right after a message that was cut wrong are the rest of
@@ -161,7 +215,7 @@ async fn read_client<I: AsyncRead + Unpin>(
                 };
                 if let Some(body) = body {
                     desynced = false;
-                    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+                    let header = header_for(body.len());
                     let sent = async {
                         server.write_all(header.as_bytes()).await?;
                         server.write_all(&body).await?;
@@ -247,20 +301,16 @@ async fn read_client<I: AsyncRead + Unpin>(
             }
         };
         let Ok(body) = frame else { continue };
-        if replies.send(frame_bytes(&body)).await.is_err() {
+        if replies.send(Frame::Body(Arc::new(body))).await.is_err() {
             return;
         }
     }
 }
 
-fn frame_bytes(body: &[u8]) -> Vec<u8> {
-    frame_of_parts(&[body])
-}
-
 /// A frame whose body is `parts`, one after the other.
 fn frame_of_parts(parts: &[&[u8]]) -> Vec<u8> {
     let length: usize = parts.iter().map(|part| part.len()).sum();
-    let header = format!("Content-Length: {length}\r\n\r\n");
+    let header = header_for(length);
     let mut frame = Vec::with_capacity(header.len() + length);
     frame.extend_from_slice(header.as_bytes());
     for part in parts {
@@ -660,7 +710,7 @@ fn content_length(header: &str) -> Result<usize, String> {
 
 /// tower-lsp-server's output, one whole frame at a time, onto the queue; a response
 /// carrying a ticket leaves with the prepared result instead (see `prepared`).
-async fn relay_server(from_server: DuplexStream, frames: mpsc::Sender<Vec<u8>>, tickets: &Tickets) {
+async fn relay_server(from_server: DuplexStream, frames: mpsc::Sender<Frame>, tickets: &Tickets) {
     let mut read = BufReader::new(from_server);
     loop {
         let mut header = Vec::new();
@@ -692,7 +742,7 @@ async fn relay_server(from_server: DuplexStream, frames: mpsc::Sender<Vec<u8>>, 
         if let Some(redeemed) = tickets.redeem(&frame[start..]) {
             frame = frame_of_parts(&redeemed.parts());
         }
-        if frames.send(frame).await.is_err() {
+        if frames.send(Frame::Whole(frame)).await.is_err() {
             return;
         }
     }
@@ -701,23 +751,73 @@ async fn relay_server(from_server: DuplexStream, frames: mpsc::Sender<Vec<u8>>, 
 /// The one writer of the client's stream: whole frames, flushed whenever the queue is empty.
 /// After a failed write (the client closed its end) the queue is still drained, so that
 /// nothing upstream blocks and the server ends at the end of its input as usual.
-async fn write_client<O: AsyncWrite>(mut queue: mpsc::Receiver<Vec<u8>>, output: O) {
+async fn write_client<O: AsyncWrite>(mut queue: mpsc::Receiver<Frame>, output: O) {
     tokio::pin!(output);
     let mut broken = false;
     while let Some(frame) = queue.recv().await {
         if broken {
             continue;
         }
-        broken = output.write_all(&frame).await.is_err()
-            || (queue.is_empty() && output.flush().await.is_err());
-        if broken {
-            to_stderr(
-                MessageType::ERROR,
-                "cannot write to the client; discarding what the server says",
-            );
-        }
+        let written = async {
+            if let Some(header) = frame.header() {
+                output.write_all(header.as_bytes()).await?;
+            }
+            output.write_all(frame.bytes()).await?;
+            if queue.is_empty() {
+                output.flush().await?;
+            }
+            Ok(())
+        };
+        broken = failed(written.await);
     }
     let _ = output.flush().await;
+}
+
+/// [`write_client`] with blocking writes, on the calling thread (for [`Output::Stdout`]).
+fn write_client_blocking(mut queue: mpsc::Receiver<Frame>, mut output: impl std::io::Write) {
+    let mut broken = false;
+    while let Some(frame) = queue.blocking_recv() {
+        if broken {
+            continue;
+        }
+        let mut written = || {
+            if let Some(header) = frame.header() {
+                output.write_all(header.as_bytes())?;
+            }
+            output.write_all(frame.bytes())?;
+            if queue.is_empty() {
+                output.flush()?;
+            }
+            Ok(())
+        };
+        broken = failed(written());
+    }
+    let _ = output.flush();
+}
+
+/// The process's standard output, for [`write_client_blocking`]: where it can be, a file
+/// on the same descriptor, unbuffered — `Stdout` is line-buffered and searches every frame
+/// for its last line break.
+fn stdout() -> Box<dyn std::io::Write> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(stdout) = std::io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(stdout));
+        }
+    }
+    Box::new(std::io::stdout())
+}
+
+/// Whether writing to the client failed; says so once, when it does.
+fn failed(written: std::io::Result<()>) -> bool {
+    if written.is_err() {
+        to_stderr(
+            MessageType::ERROR,
+            "cannot write to the client; discarding what the server says",
+        );
+    }
+    written.is_err()
 }
 
 #[cfg(test)]
