@@ -16,6 +16,7 @@
 //! The vocabularies below only say what structure cannot: which words are function words,
 //! scale words, months, naming words, and what glued suffixes (`km`, `bn`, `th`) mean.
 
+use std::cell::Cell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -23,6 +24,7 @@ use regex::Regex;
 
 use super::document::{Block, BlockKind, Document};
 use super::fnv::FnvHashMap;
+use super::text::{is_alphabetic, is_alphanumeric};
 use crate::config::Config;
 
 /// A number with its scale word, and the unit attached to it if any.
@@ -74,6 +76,7 @@ pub(crate) fn find(doc: &Document, config: &Config) -> Vec<Figure> {
             base: block.range.start,
             is_heading: block.is_heading(),
             config,
+            last_word: Cell::new((usize::MAX, 0)),
         };
         scanner.scan(&mut candidates);
         let first = figures.len();
@@ -181,7 +184,7 @@ fn header_names_unit(header: &str) -> bool {
         return true;
     }
     let mut words = header
-        .split(|c: char| !c.is_alphabetic())
+        .split(|c: char| !is_alphabetic(c))
         .filter(|word| !word.is_empty());
     let last = words.clone().next_back();
     let names_unit = words.any(|word| {
@@ -349,6 +352,9 @@ struct Scanner<'a> {
     base: usize,
     is_heading: bool,
     config: &'a Config,
+    /// The last word [`Scanner::word_end`] read, as its start and end: the word after a
+    /// number is read by the scale, the unit and the range checks in turn.
+    last_word: Cell<(usize, usize)>,
 }
 
 /// What stands before a number.
@@ -466,6 +472,17 @@ impl Scanner<'_> {
         }
     }
 
+    /// [`word_end`] in this block's prose, remembering the last word read.
+    fn word_end(&self, at: usize) -> usize {
+        let (start, end) = self.last_word.get();
+        if start == at {
+            return end;
+        }
+        let end = word_end(self.text, at);
+        self.last_word.set((at, end));
+        end
+    }
+
     fn abs(&self, range: Range<usize>) -> Range<usize> {
         self.base + range.start..self.base + range.end
     }
@@ -510,8 +527,9 @@ impl Scanner<'_> {
     fn is_negative(&self, number: &Number) -> bool {
         let text = self.text;
         match char_before(text, number.start) {
-            Some(sign @ ('-' | '−')) => !char_before(text, number.start - sign.len_utf8())
-                .is_some_and(char::is_alphanumeric),
+            Some(sign @ ('-' | '−')) => {
+                !char_before(text, number.start - sign.len_utf8()).is_some_and(is_alphanumeric)
+            }
             _ => false,
         }
     }
@@ -525,7 +543,7 @@ impl Scanner<'_> {
         if glued.is_whitespace() {
             return self.word_before(number);
         }
-        if glued.is_alphabetic() {
+        if is_alphabetic(glued) {
             // `FY2024`, `G20`, `제1조` name things; `USD5m` is money.
             let word = letters_back(text, start);
             let letters = &text[word.clone()];
@@ -543,7 +561,7 @@ impl Scanner<'_> {
                 let dash = start - glued.len_utf8();
                 match char_before(text, dash) {
                     // `COVID-19`, `E-7` — but `5m–10m` is a range.
-                    Some(c) if c.is_alphabetic() => {
+                    Some(c) if is_alphabetic(c) => {
                         let letters = letters_back(text, dash);
                         if char_before(text, letters.start).is_some_and(|c| c.is_ascii_digit()) {
                             Before::Nothing
@@ -699,7 +717,7 @@ impl Scanner<'_> {
         let after = if is_dash(c) {
             next + c.len_utf8()
         } else {
-            let end = word_end(text, next);
+            let end = self.word_end(next);
             if !is_connector(&text[next..end]) {
                 return false;
             }
@@ -760,7 +778,7 @@ impl Scanner<'_> {
             }
             // File names, paths and addresses: `12_1.html`, `5.pdf`, `3/appendix`.
             Some('_' | '.' | '/' | '\\' | '@')
-                if char_at(text, end + 1).is_some_and(char::is_alphanumeric) =>
+                if char_at(text, end + 1).is_some_and(is_alphanumeric) =>
             {
                 return (end, None, Reading::Name)
             }
@@ -768,7 +786,7 @@ impl Scanner<'_> {
         }
         if scale.is_none() {
             let next = skip_spaces(text, end);
-            let word = next..word_end(text, next);
+            let word = next..self.word_end(next);
             scale = spaced_scale(&text[word.clone()]);
             if scale.is_some() {
                 end = word.end;
@@ -847,6 +865,8 @@ impl Scanner<'_> {
         };
         let single = |kind| Reading::Figure(Some(self.unit(at..at + c.len_utf8(), kind)));
         match c {
+            // Most often a word, and no ASCII letter is a symbol, dash or Hangul below.
+            c if c.is_ascii_alphabetic() => self.word_unit(at, number),
             '%' | '‰' | '％' => single(UnitKind::Percentage),
             '°' => {
                 let end = at + c.len_utf8();
@@ -862,7 +882,7 @@ impl Scanner<'_> {
                 let after = at + c.len_utf8();
                 if starts_number(text, skip_spaces(text, after)) {
                     Reading::SharesNextUnit
-                } else if at == from && char_at(text, after).is_some_and(char::is_alphabetic) {
+                } else if at == from && char_at(text, after).is_some_and(is_alphabetic) {
                     // `10-year`, `3-fold`
                     let end = word_end(text, after);
                     let kind = if classify(&text[after..end]).has(Class::MEASURE) {
@@ -880,7 +900,7 @@ impl Scanner<'_> {
                 // Korean counters are glued to the number; a spaced word is not one.
                 None => Reading::Figure(None),
             },
-            c if c.is_alphabetic() => self.word_unit(at, number),
+            c if is_alphabetic(c) => self.word_unit(at, number),
             _ => Reading::Figure(None),
         }
     }
@@ -888,7 +908,7 @@ impl Scanner<'_> {
     /// The unit a word after a number gives it, if any.
     fn word_unit(&self, at: usize, number: &Number) -> Reading {
         let text = self.text;
-        let range = at..word_end(text, at);
+        let range = at..self.word_end(at);
         let word = &text[range.clone()];
         let mut buf = [0; WORD_BUF];
         let lower = ascii_lower(word, &mut buf).unwrap_or_default();
@@ -984,7 +1004,7 @@ impl Scanner<'_> {
         let mut end = first.end;
         for _ in 1..LONGEST {
             let next = skip_spaces(text, end);
-            if next == end || !char_at(text, next).is_some_and(char::is_alphabetic) {
+            if next == end || !char_at(text, next).is_some_and(is_alphabetic) {
                 break;
             }
             let word = next..word_end(text, next);
@@ -1030,8 +1050,8 @@ impl Scanner<'_> {
                 && head
                     .get(start..)
                     .is_some_and(|tail| tail.eq_ignore_ascii_case(entry))
-                && !(entry.starts_with(char::is_alphanumeric)
-                    && char_before(head, start).is_some_and(char::is_alphanumeric));
+                && !(entry.starts_with(is_alphanumeric)
+                    && char_before(head, start).is_some_and(is_alphanumeric));
             found.then_some(start..end)
         })
     }
@@ -1100,20 +1120,19 @@ fn is_title_line(rest: &str) -> bool {
 const WORD_BUF: usize = 24;
 
 /// `word` in ASCII lower case, or `None` when it is too long or not ASCII (then it is in
-/// none of the English vocabularies).
-fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; WORD_BUF]) -> Option<&'b str> {
+/// none of the English vocabularies). A word already in lower case, as most are, is
+/// returned as it is; only one with a capital is copied into `buf`.
+fn ascii_lower<'w>(word: &'w str, buf: &'w mut [u8; WORD_BUF]) -> Option<&'w str> {
     let bytes = word.as_bytes();
-    if bytes.len() > WORD_BUF {
+    if bytes.len() > WORD_BUF || !word.is_ascii() {
         return None;
     }
-    // One pass that checks and lowers each byte.
-    let out = &mut buf[..bytes.len()];
-    for (lowered, &byte) in out.iter_mut().zip(bytes) {
-        if !byte.is_ascii() {
-            return None;
-        }
-        *lowered = byte.to_ascii_lowercase();
+    if !bytes.iter().any(u8::is_ascii_uppercase) {
+        return Some(word);
     }
+    let out = &mut buf[..bytes.len()];
+    out.copy_from_slice(bytes);
+    out.make_ascii_lowercase();
     std::str::from_utf8(out).ok()
 }
 
@@ -1134,34 +1153,75 @@ fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
         .map(|i| at + i)
 }
 
+// The helpers below read ASCII, most of any draft, byte by byte and decode UTF-8 only at a
+// byte that is not ASCII: an ASCII byte is always a whole character, and the character
+// boundary after it.
+
 fn char_at(text: &str, at: usize) -> Option<char> {
-    text.get(at..)?.chars().next()
+    match text.as_bytes().get(at) {
+        Some(&byte) if byte.is_ascii() => Some(char::from(byte)),
+        _ => text.get(at..)?.chars().next(),
+    }
 }
 
 fn char_before(text: &str, at: usize) -> Option<char> {
-    text.get(..at)?.chars().next_back()
+    match at
+        .checked_sub(1)
+        .and_then(|before| text.as_bytes().get(before))
+    {
+        Some(&byte) if byte.is_ascii() => Some(char::from(byte)),
+        _ => text.get(..at)?.chars().next_back(),
+    }
+}
+
+/// An ASCII byte that `char::is_whitespace` accepts (unlike `u8::is_ascii_whitespace`, it
+/// includes the vertical tab).
+fn is_ascii_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
 }
 
 /// Past any whitespace from `at`.
 fn skip_spaces(text: &str, at: usize) -> usize {
-    let rest = &text[at..];
-    at + (rest.len() - rest.trim_start().len())
+    let bytes = text.as_bytes();
+    let mut end = at;
+    while bytes.get(end).copied().is_some_and(is_ascii_space) {
+        end += 1;
+    }
+    if bytes.get(end).is_some_and(|byte| !byte.is_ascii()) {
+        let rest = &text[end..];
+        end += rest.len() - rest.trim_start().len();
+    }
+    end
 }
 
 /// Back over any whitespace before `at`.
 fn skip_spaces_back(text: &str, at: usize) -> usize {
-    text[..at].trim_end().len()
+    let bytes = text.as_bytes();
+    let mut start = at;
+    while start > 0 && is_ascii_space(bytes[start - 1]) {
+        start -= 1;
+    }
+    if start > 0 && !bytes[start - 1].is_ascii() {
+        start = text[..start].trim_end().len();
+    }
+    start
 }
 
 /// The run of letters ending at `end`.
 fn letters_back(text: &str, end: usize) -> Range<usize> {
-    let head = &text[..end];
-    let start = head
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_alphabetic())
-        .last()
-        .map_or(end, |(i, _)| i);
+    let bytes = text.as_bytes();
+    let mut start = end;
+    while start > 0 && bytes[start - 1].is_ascii_alphabetic() {
+        start -= 1;
+    }
+    if start > 0 && !bytes[start - 1].is_ascii() {
+        start = text[..start]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_alphabetic(*c))
+            .last()
+            .map_or(start, |(i, _)| i);
+    }
     start..end
 }
 
@@ -1189,8 +1249,8 @@ fn word_end(text: &str, at: usize) -> usize {
         .peekable();
     while let Some((i, c)) = chars.next() {
         let joins = matches!(c, '-' | '\'' | '’' | '.' | '&')
-            && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric());
-        if c.is_alphanumeric() || joins || matches!(c, '²' | '³') && end == i {
+            && chars.peek().is_some_and(|(_, n)| is_alphanumeric(*n));
+        if is_alphanumeric(c) || joins || matches!(c, '²' | '³') && end == i {
             end = i + c.len_utf8();
         } else {
             break;
@@ -1221,8 +1281,8 @@ fn token_end(text: &str, at: usize) -> usize {
     let mut chars = text[at..].char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let joins = (is_dash(c) || matches!(c, '.' | ':' | '/' | ',' | '_'))
-            && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric());
-        if c.is_alphanumeric() || joins {
+            && chars.peek().is_some_and(|(_, n)| is_alphanumeric(*n));
+        if is_alphanumeric(c) || joins {
             end = at + i + c.len_utf8();
         } else if c == '(' && end == at + i {
             let inner = text[end + 1..]
@@ -1270,11 +1330,8 @@ fn inside_brackets(text: &str, at: usize) -> bool {
 
 /// Whether the `len` bytes at the start of `rest` end a word there.
 fn ends_word(rest: &str, len: usize) -> bool {
-    let last_is_letter = rest[..len]
-        .chars()
-        .next_back()
-        .is_some_and(char::is_alphanumeric);
-    !last_is_letter || !char_at(rest, len).is_some_and(char::is_alphanumeric)
+    let last_is_letter = rest[..len].chars().next_back().is_some_and(is_alphanumeric);
+    !last_is_letter || !char_at(rest, len).is_some_and(is_alphanumeric)
 }
 
 /// A number, possibly after a currency symbol: `10`, `$10`.
@@ -1785,6 +1842,47 @@ mod tests {
             .chain(NAMING_WORDS)
         {
             assert!(word.len() <= WORD_BUF, "{word}");
+        }
+    }
+
+    /// The helpers that read ASCII byte by byte (`char_at`, `skip_spaces`, `letters_back`,
+    /// …), `ascii_lower` and `classify` agree with decoding every character and lower-casing
+    /// first, next to letters outside ASCII, Korean, CRLF and every kind of white space.
+    #[test]
+    fn ascii_fast_paths_agree_with_decoding() {
+        let pieces = [
+            "a", "Z", "é", "한국", "😀", " ", "\t", "\r\n", "\u{0B}", "\u{0C}", "\u{a0}",
+            "\u{3000}", "\u{85}", "3", ".", "-", "\u{212A}", "ſ", "Km", "APRIL", "April", "May",
+        ];
+        for text in crate::analysis::testing::random_texts(&pieces, 5_000, 8) {
+            let boundaries = (0..=text.len()).filter(|&at| text.is_char_boundary(at));
+            for at in boundaries {
+                assert_eq!(char_at(&text, at), text[at..].chars().next(), "{text:?}");
+                assert_eq!(char_before(&text, at), text[..at].chars().next_back());
+                let rest = &text[at..];
+                assert_eq!(
+                    skip_spaces(&text, at),
+                    at + rest.len() - rest.trim_start().len()
+                );
+                assert_eq!(skip_spaces_back(&text, at), text[..at].trim_end().len());
+                let letters = text[..at]
+                    .char_indices()
+                    .rev()
+                    .take_while(|(_, c)| c.is_alphabetic())
+                    .last()
+                    .map_or(at, |(i, _)| i);
+                assert_eq!(letters_back(&text, at), letters..at, "{text:?} at {at}");
+            }
+            for word in text.split(' ') {
+                let mut buf = [0; WORD_BUF];
+                let lower = word.to_ascii_lowercase();
+                let expected = (word.len() <= WORD_BUF && word.is_ascii()).then_some(&*lower);
+                assert_eq!(ascii_lower(word, &mut buf), expected, "{word:?}");
+                let lookup = |w: &str| VOCABULARY.get(w).copied().unwrap_or_default();
+                let folded = expected.map_or(Class::default(), lookup);
+                let class = Class(lookup(word).0 | (folded.0 & !Class::CASE_SENSITIVE.0));
+                assert_eq!(classify(word), class, "{word:?}");
+            }
         }
     }
 

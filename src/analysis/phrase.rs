@@ -27,6 +27,7 @@
 //! recurse deeply. Anything else is a programming error and panics when the pattern is
 //! parsed.
 
+use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{LazyLock, OnceLock};
@@ -61,17 +62,16 @@ impl PhrasePattern {
     /// Every match in `haystack`, leftmost first, one after another.
     pub(crate) fn find_all(&self, haystack: &str) -> Vec<Range<usize>> {
         match self.regex(haystack) {
-            Some(regex) => regex
-                .find_iter(&haystack.to_ascii_lowercase())
-                .map(|m| m.range())
-                .collect(),
+            Some(regex) => with_folded(haystack, |folded| {
+                regex.find_iter(folded).map(|m| m.range()).collect()
+            }),
             None => self.phrase().find_iter(haystack).collect(),
         }
     }
 
     pub(crate) fn is_match(&self, haystack: &str) -> bool {
         match self.regex(haystack) {
-            Some(regex) => regex.is_match(&haystack.to_ascii_lowercase()),
+            Some(regex) => with_folded(haystack, |folded| regex.is_match(folded)),
             None => self.phrase().is_match(haystack),
         }
     }
@@ -95,6 +95,26 @@ impl PhrasePattern {
     fn phrase(&self) -> &Phrase {
         self.phrase.get_or_init(|| Phrase::new(&(self.pattern)()))
     }
+}
+
+/// Calls `search` with `haystack`'s ASCII letters lower-cased, in a buffer kept by each
+/// thread: the rules search block after block, and a copy allocated for each cost more
+/// than the copying. A buffer grown past 64 KiB by a long block is let go.
+fn with_folded<T>(haystack: &str, search: impl FnOnce(&str) -> T) -> T {
+    const KEEP_FOLDED: usize = 64 * 1024;
+    thread_local! {
+        static FOLDED: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    FOLDED.with_borrow_mut(|folded| {
+        folded.clear();
+        folded.push_str(haystack);
+        folded.make_ascii_lowercase();
+        let found = search(folded);
+        if folded.capacity() > KEEP_FOLDED {
+            *folded = String::new();
+        }
+        found
+    })
 }
 
 /// A pattern whose literal letters are lower-case ASCII, rewritten so that it finds on a

@@ -241,15 +241,20 @@ fn classify(inner: &str, setting: Setting) -> QuotationKind {
         .ends_with(['.', '!', '?', ',', '。', '！', '？', '，']);
     if words.count >= 2 && words.title_case {
         QuotationKind::Term
-    } else if words.count >= 5 || (ends_like_speech && setting == Setting::Free) {
+    } else if words.count >= SPEECH_WORDS || (ends_like_speech && setting == Setting::Free) {
         QuotationKind::Speech
     } else {
         QuotationKind::Term
     }
 }
 
+/// Words enough for a quotation not in Title Case to be speech wherever it stands.
+const SPEECH_WORDS: usize = 5;
+
 /// How many words a quotation has and whether they are written in Title Case.
 struct WordCount {
+    /// Counted no further than [`SPEECH_WORDS`] once the words are not in Title Case:
+    /// nothing more is decided by them.
     count: usize,
     /// The first word capitalised, every other one capitalised or minor.
     title_case: bool,
@@ -267,6 +272,9 @@ fn count_words<'a>(pieces: impl Iterator<Item = &'a str>) -> WordCount {
             words.title_case = is_capitalised(word) || words.count > 0 && is_minor_word(word);
         }
         words.count += 1;
+        if !words.title_case && words.count >= SPEECH_WORDS {
+            break;
+        }
     }
     words
 }

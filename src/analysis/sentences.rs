@@ -14,12 +14,13 @@ use super::document::Document;
 use super::quotations::{Quotation, QuotationForm};
 use super::text::is_alphabetic;
 
-/// Words that end in `.` without ending a sentence (compared lower-case, inner dots kept).
+/// Words that end in `.` without ending a sentence (compared lower-case, inner dots kept),
+/// in byte order for a binary search.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gov", "st", "no", "nos", "art", "vs", "etc", "jr", "sr",
-    "gen", "sen", "rep", "hon", "rev", "lt", "col", "capt", "cf", "al", "fig", "vol", "approx",
-    "dept", "para", "p", "pp", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-    "nov", "dec",
+    "al", "approx", "apr", "art", "aug", "capt", "cf", "col", "dec", "dept", "dr", "etc", "feb",
+    "fig", "gen", "gov", "hon", "jan", "jr", "jul", "jun", "lt", "mr", "mrs", "ms", "no", "nos",
+    "nov", "oct", "p", "para", "pp", "prof", "rep", "rev", "sen", "sep", "sept", "sr", "st", "vol",
+    "vs",
 ];
 
 /// The length of the longest of [`ABBREVIATIONS`]: a longer word is none of them.
@@ -200,23 +201,43 @@ fn follows_abbreviation(prose: &str, block_start: usize, dot: usize, terminator:
     if terminator != '.' {
         return false;
     }
-    let before = &prose[block_start..dot];
-    let word_start = before
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| !(c.is_alphabetic() || c == '.'))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let word = &before[word_start..];
+    let word = &prose[word_start(prose, block_start, dot)..dot];
     let mut letters = word.chars();
     let is_initial = letters.next().is_some_and(char::is_uppercase) && letters.next().is_none();
-    // Compared without a lower-case copy: the only letter outside ASCII that lower-cases
-    // into it is the Kelvin sign (to `k`), and no abbreviation has a `k`.
-    is_initial
-        || word.bytes().any(|b| b == b'.')
-        || word.len() <= LONGEST_ABBREVIATION
-            && ABBREVIATIONS
-                .iter()
-                .any(|abbreviation| abbreviation.eq_ignore_ascii_case(word))
+    is_initial || word.bytes().any(|b| b == b'.') || is_abbreviation(word)
+}
+
+/// Where the run of letters and dots ending at `end` starts, no earlier than `from`. ASCII
+/// is read byte by byte; a letter outside it is decoded.
+fn word_start(prose: &str, from: usize, end: usize) -> usize {
+    let bytes = prose.as_bytes();
+    let mut start = end;
+    while start > from && (bytes[start - 1].is_ascii_alphabetic() || bytes[start - 1] == b'.') {
+        start -= 1;
+    }
+    if start == from || bytes[start - 1].is_ascii() {
+        return start;
+    }
+    prose[from..start]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(is_alphabetic(c) || c == '.'))
+        .map_or(from, |(i, c)| from + i + c.len_utf8())
+}
+
+/// One of [`ABBREVIATIONS`], in any case. Compared in ASCII case: the only letter outside
+/// ASCII that lower-cases into it is the Kelvin sign (to `k`), and no abbreviation has a
+/// `k`.
+fn is_abbreviation(word: &str) -> bool {
+    let mut lower = [0; LONGEST_ABBREVIATION];
+    let Some(lower) = lower.get_mut(..word.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    ABBREVIATIONS
+        .binary_search_by(|abbreviation| abbreviation.as_bytes().cmp(lower))
+        .is_ok()
 }
 
 #[cfg(test)]
@@ -237,6 +258,12 @@ mod tests {
     /// lower-cases to one) and each is lower-case ASCII.
     #[test]
     fn abbreviations_compare_in_ascii_case() {
+        assert!(
+            super::ABBREVIATIONS
+                .windows(2)
+                .all(|pair| pair[0] < pair[1]),
+            "sorted for the binary search"
+        );
         for abbreviation in super::ABBREVIATIONS {
             assert!(abbreviation.len() <= super::LONGEST_ABBREVIATION);
             assert!(
@@ -249,6 +276,23 @@ mod tests {
         assert_eq!(
             sentences("See Fig. 3 and DEPT. Heads. \u{212A}m. Then.\n"),
             ["See Fig. 3 and DEPT. Heads.", "\u{212A}m.", "Then."]
+        );
+    }
+
+    /// The word before a dot is read back byte by byte while it is ASCII, then decoded:
+    /// words outside ASCII, or ending in ASCII, are found whole.
+    #[test]
+    fn words_before_a_dot_outside_ascii() {
+        assert_eq!(
+            sentences("국비로 부담한다. Then café. Mrs. Ünal. Ö. Kim. É.g. no. 총 3개. Done.\n"),
+            [
+                "국비로 부담한다.",
+                "Then café.",
+                "Mrs. Ünal.",
+                "Ö. Kim.",
+                "É.g. no. 총 3개.",
+                "Done."
+            ]
         );
     }
 
