@@ -146,7 +146,8 @@ pub(crate) fn build_sections(doc: &mut Document) -> Vec<Section> {
 pub(crate) struct HeadingMark {
     /// Index of the heading block.
     pub block: usize,
-    heading: Range<usize>,
+    /// The heading text, markers excluded (its section's `heading`).
+    pub heading: Range<usize>,
     shape: Shape,
 }
 

@@ -63,6 +63,9 @@ struct ChunkFacts {
     blocks: Vec<Block>,
     block_quotes: Vec<BlockQuote>,
     headings: Vec<HeadingMark>,
+    /// Whether each heading introduces a list of definitions
+    /// ([`terms::is_glossary_heading`]), which depends on the heading alone.
+    glossary_headings: Vec<bool>,
     quotations: Vec<Quotation>,
     unpaired_quote_marks: Vec<QuoteMark>,
     figures: Vec<Figure>,
@@ -72,7 +75,8 @@ struct ChunkFacts {
     /// is where block `i`'s begin (one entry more than there are blocks).
     definitions: Vec<Definition>,
     definition_starts: Vec<usize>,
-    /// Findings of the [`Scope::Block`] rules, unsuppressed, in rule order.
+    /// Findings of the [`Scope::Block`] rules, unsuppressed, sorted as an analysis's are
+    /// (a stable sort of them in rule order).
     diagnostics: Vec<Diagnostic>,
     /// What the [`Scope::Split`] rules gathered, by rule.
     gathered: Vec<(usize, Gathered)>,
@@ -420,11 +424,17 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
         }
     }
     definition_starts.push(definitions.len());
-    let diagnostics = rules::run_scope(&doc, config, Scope::is_block);
+    let mut diagnostics = rules::run_scope(&doc, config, Scope::is_block);
+    // In the analysis's order, so that laid end to end they are already sorted.
+    diagnostics.sort_by(super::finding_order);
     let gathered = rules::gather_split(&doc, config);
     let document_wide_markup =
         kind == DocumentKind::Markdown && (text.contains("]:") || open_metadata_block(text));
     let blanked = blanked_runs(text.as_bytes(), doc.prose.as_bytes());
+    let glossary_headings = headings
+        .iter()
+        .map(|mark| terms::is_glossary_heading(doc.prose(mark.heading.clone())))
+        .collect();
     let Document {
         lines,
         blocks,
@@ -444,6 +454,7 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
             blocks,
             block_quotes,
             headings,
+            glossary_headings,
             quotations,
             unpaired_quote_marks,
             figures,
@@ -622,11 +633,9 @@ fn assemble(
         },
         || rules::judge_split(&doc, config, &pieces),
     );
-    let mut diagnostics = local_diagnostics;
-    diagnostics.reserve(document_wide.len() + judged.len());
-    diagnostics.extend(document_wide);
-    diagnostics.extend(judged);
-    Analysis::new(doc, diagnostics)
+    let mut others = document_wide;
+    others.extend(judged);
+    Analysis::merged(doc, local_diagnostics, others)
 }
 
 /// The chunks' facts laid end to end, offsets and indices shifted.
@@ -782,7 +791,10 @@ fn shift_diagnostic(d: &Diagnostic, by: usize) -> Diagnostic {
 /// [`TermIndex::build`] from the chunks' definitions: glossary entries (which depend on
 /// the sections) read now, every other definition shifted.
 fn term_index(doc: &Document, chunks: &[Chunk], uses_keys: &mut (Vec<String>, u64)) -> TermIndex {
-    let glossary = TermIndex::glossary_blocks(doc);
+    let glossary_headings = chunks
+        .iter()
+        .flat_map(|c| c.facts.glossary_headings.iter().copied());
+    let glossary = TermIndex::glossary_blocks(doc, glossary_headings);
     let mut definitions = Vec::new();
     let (mut at, mut first_block) = (0, 0);
     let mut glossary_at = 0;

@@ -109,9 +109,14 @@ impl TermIndex {
         }
     }
 
-    /// The sorted indices of the blocks read as Definitions entries.
-    pub(crate) fn glossary_blocks(doc: &Document) -> Vec<usize> {
-        glossary_section_blocks(doc)
+    /// The sorted indices of the blocks read as Definitions entries, given whether each
+    /// section's heading is a glossary heading ([`is_glossary_heading`], which reads the
+    /// heading alone and so can be kept with it).
+    pub(crate) fn glossary_blocks(
+        doc: &Document,
+        glossary_headings: impl IntoIterator<Item = bool>,
+    ) -> Vec<usize> {
+        glossary_blocks_under(doc, glossary_headings)
     }
 
     /// Definitions of a term (any inflection), in document order.
@@ -1194,13 +1199,32 @@ static GLOSSARY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("glossary heading pattern is valid")
 });
 
+/// Whether a heading's prose introduces a list of definitions.
+pub(crate) fn is_glossary_heading(prose: &str) -> bool {
+    GLOSSARY_HEADING.is_match(prose)
+}
+
 /// Blocks inside sections whose heading is a glossary heading.
 fn glossary_section_blocks(doc: &Document) -> Vec<usize> {
+    let glossary_headings = doc
+        .sections
+        .iter()
+        .map(|section| is_glossary_heading(doc.prose(section.heading.clone())));
+    glossary_blocks_under(doc, glossary_headings)
+}
+
+/// Blocks inside the sections `glossary_headings` marks (one flag per section, in order).
+fn glossary_blocks_under(
+    doc: &Document,
+    glossary_headings: impl IntoIterator<Item = bool>,
+) -> Vec<usize> {
     let mut out = Vec::new();
-    for section in &doc.sections {
-        if !GLOSSARY_HEADING.is_match(doc.prose(section.heading.clone())) {
-            continue;
-        }
+    for (section, _) in doc
+        .sections
+        .iter()
+        .zip(glossary_headings)
+        .filter(|(_, glossary)| *glossary)
+    {
         let first = section.block + 1;
         let end = doc
             .blocks
