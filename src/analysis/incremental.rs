@@ -34,7 +34,7 @@ use super::figures::Figure;
 use super::headings::{self, HeadingMark};
 use super::quotations::{Quotation, QuotationForm, QuoteMark};
 use super::suppress::Suppressions;
-use super::terms::{self, Definition, TermIndex};
+use super::terms::{self, Definition, TermIndex, UseHints};
 use super::text::LineIndex;
 use super::{markdown, Analysis, Diagnostic};
 use crate::config::Config;
@@ -52,9 +52,9 @@ type Uses = Vec<(Range<usize>, usize)>;
 /// What one chunk of a draft holds, read on its own, offsets relative to its start.
 #[derive(Debug)]
 struct ChunkFacts {
-    /// Where the prose mask blanks the text: the mask is the text with these bytes made
-    /// spaces (it only ever writes spaces), kept instead of a second copy of the text.
-    blanked: Vec<Range<u32>>,
+    /// The chunk's prose mask (see [`Document::prose`]), kept whole so that assembling
+    /// the draft's copies it a chunk at a time.
+    prose: String,
     /// The chunk's lines (a chunk starts at a line start and all but the last end with a
     /// line break, so the draft's line index is the chunks' laid end to end).
     lines: LineIndex,
@@ -104,9 +104,18 @@ pub struct AnalysisCache {
     chunks: Vec<Chunk>,
     /// [`MIN_CHUNK`], or smaller in tests.
     min_chunk: usize,
-    /// The last keys the term index looked for in the whole draft, and their generation
-    /// (bumped when they change), which names the chunks' `uses`.
-    uses_keys: (Vec<String>, u64),
+    /// The last keys the term index looked for in the whole draft.
+    uses_keys: UsesKeys,
+}
+
+/// Keys the term index looks for in the whole draft (compound appositive candidates).
+#[derive(Debug, Default)]
+struct UsesKeys {
+    keys: Vec<String>,
+    /// Bumped when the keys change; names the chunks' `uses`.
+    generation: u64,
+    /// The search for the keys' first words, compiled when the keys change.
+    hints: UseHints,
 }
 
 impl Default for AnalysisCache {
@@ -116,7 +125,7 @@ impl Default for AnalysisCache {
             text: String::new(),
             chunks: Vec::new(),
             min_chunk: MIN_CHUNK,
-            uses_keys: (Vec::new(), 0),
+            uses_keys: UsesKeys::default(),
         }
     }
 }
@@ -430,13 +439,13 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
     let gathered = rules::gather_split(&doc, config);
     let document_wide_markup =
         kind == DocumentKind::Markdown && (text.contains("]:") || open_metadata_block(text));
-    let blanked = blanked_runs(text.as_bytes(), doc.prose.as_bytes());
     let glossary_headings = headings
         .iter()
         .map(|mark| terms::is_glossary_heading(doc.prose(mark.heading.clone())))
         .collect();
     let Document {
         lines,
+        prose,
         blocks,
         block_quotes,
         quotations,
@@ -448,7 +457,7 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
     Chunk {
         len: text.len(),
         facts: Arc::new(ChunkFacts {
-            blanked,
+            prose,
             lines,
             may_suppress: Suppressions::may_hold_directives(text),
             blocks,
@@ -522,29 +531,6 @@ fn open_metadata_block(text: &str) -> bool {
     false
 }
 
-/// The runs of bytes where `prose` differs from `text` (all of them spaces in `prose`).
-fn blanked_runs(text: &[u8], prose: &[u8]) -> Vec<Range<u32>> {
-    let mut runs: Vec<Range<u32>> = Vec::new();
-    let mut i = 0;
-    while i < text.len() {
-        // Equal stretches are skipped a word at a time.
-        if i + 8 <= text.len() && text[i..i + 8] == prose[i..i + 8] {
-            i += 8;
-            continue;
-        }
-        if text[i] != prose[i] {
-            debug_assert_eq!(prose[i], b' ');
-            let at = i as u32;
-            match runs.last_mut() {
-                Some(run) if run.end == at => run.end = at + 1,
-                _ => runs.push(at..at + 1),
-            }
-        }
-        i += 1;
-    }
-    runs
-}
-
 fn shift(range: &Range<usize>, by: usize) -> Range<usize> {
     range.start + by..range.end + by
 }
@@ -555,7 +541,7 @@ fn assemble(
     kind: DocumentKind,
     config: &Config,
     chunks: &[Chunk],
-    uses_keys: &mut (Vec<String>, u64),
+    uses_keys: &mut UsesKeys,
     parallel: bool,
 ) -> Analysis {
     // What depends on the text alone is computed beside what the chunks give.
@@ -589,11 +575,6 @@ fn assemble(
         sentences,
         diagnostics: local_diagnostics,
     } = parts;
-    // Only whole characters are blanked, so the mask is always built; should it not be,
-    // the whole analysis gives the answer.
-    let Some(prose) = prose else {
-        return super::analyze(text, kind, config);
-    };
     let mut doc = Document {
         text: owned,
         kind,
@@ -640,8 +621,7 @@ fn assemble(
 
 /// The chunks' facts laid end to end, offsets and indices shifted.
 struct Shifted {
-    /// `None` if a blanked run does not cover whole characters, which never happens.
-    prose: Option<String>,
+    prose: String,
     blocks: Vec<Block>,
     block_quotes: Vec<BlockQuote>,
     marks: Vec<HeadingMark>,
@@ -656,8 +636,7 @@ struct Shifted {
 /// The chunks' facts laid end to end (see [`Shifted`]).
 fn shifted_facts(text: &str, chunks: &[Chunk]) -> Shifted {
     let count = |f: fn(&ChunkFacts) -> usize| chunks.iter().map(|c| f(&c.facts)).sum::<usize>();
-    // Copied a stretch at a time, which also keeps it valid UTF-8 without checking it again.
-    let mut prose = Some(String::with_capacity(text.len()));
+    let mut prose = String::with_capacity(text.len());
     let mut blocks = Vec::with_capacity(count(|f| f.blocks.len()));
     let mut block_quotes = Vec::with_capacity(count(|f| f.block_quotes.len()));
     let mut marks = Vec::with_capacity(count(|f| f.headings.len()));
@@ -676,10 +655,7 @@ fn shifted_facts(text: &str, chunks: &[Chunk]) -> Shifted {
             figures.len(),
             sentences.len(),
         );
-        prose = prose.and_then(|mut prose| {
-            push_masked(&mut prose, &text[at..at + chunk.len], &f.blanked)?;
-            Some(prose)
-        });
+        prose.push_str(&f.prose);
         blocks.extend(f.blocks.iter().map(|b| Block {
             kind: match &b.kind {
                 BlockKind::TableCell { header, is_header } => BlockKind::TableCell {
@@ -743,27 +719,6 @@ fn shifted_facts(text: &str, chunks: &[Chunk]) -> Shifted {
     }
 }
 
-/// Appends `text` to `prose` with the byte ranges `blanked` made spaces; `None` if one of
-/// them does not start and end on character boundaries.
-fn push_masked(prose: &mut String, text: &str, blanked: &[Range<u32>]) -> Option<()> {
-    const SPACES: &str = "                                                                ";
-    let mut copied = 0;
-    for run in blanked {
-        let (start, end) = (run.start as usize, run.end as usize);
-        prose.push_str(text.get(copied..start)?);
-        text.get(start..end)?;
-        let mut left = end - start;
-        while left > 0 {
-            let n = left.min(SPACES.len());
-            prose.push_str(&SPACES[..n]);
-            left -= n;
-        }
-        copied = end;
-    }
-    prose.push_str(text.get(copied..)?);
-    Some(())
-}
-
 /// `rayon::join` when `parallel`, else one after the other on this thread.
 fn join<A: Send, B: Send>(
     parallel: bool,
@@ -790,7 +745,7 @@ fn shift_diagnostic(d: &Diagnostic, by: usize) -> Diagnostic {
 
 /// [`TermIndex::build`] from the chunks' definitions: glossary entries (which depend on
 /// the sections) read now, every other definition shifted.
-fn term_index(doc: &Document, chunks: &[Chunk], uses_keys: &mut (Vec<String>, u64)) -> TermIndex {
+fn term_index(doc: &Document, chunks: &[Chunk], uses_keys: &mut UsesKeys) -> TermIndex {
     let glossary_headings = chunks
         .iter()
         .flat_map(|c| c.facts.glossary_headings.iter().copied());
@@ -824,15 +779,16 @@ fn term_index(doc: &Document, chunks: &[Chunk], uses_keys: &mut (Vec<String>, u6
     }
     TermIndex::assemble(doc, definitions, |keys| {
         if uses_keys
-            .0
+            .keys
             .iter()
             .map(String::as_str)
             .ne(keys.iter().copied())
         {
-            uses_keys.0 = keys.iter().map(|k| (*k).to_owned()).collect();
-            uses_keys.1 += 1;
+            uses_keys.keys = keys.iter().map(|k| (*k).to_owned()).collect();
+            uses_keys.generation += 1;
+            uses_keys.hints = UseHints::new(keys);
         }
-        let generation = uses_keys.1;
+        let generation = uses_keys.generation;
         // Chunk by chunk, from what each found of these keys before if it did; the others
         // searched in one go.
         let mut caches: Vec<_> = chunks
@@ -849,7 +805,7 @@ fn term_index(doc: &Document, chunks: &[Chunk], uses_keys: &mut (Vec<String>, u6
             first_block = blocks.end;
         }
         let ranges: Vec<Range<usize>> = stale.iter().map(|(_, r)| r.clone()).collect();
-        let found = terms::find_uses_in(doc, keys, &ranges);
+        let found = terms::find_uses_in(doc, keys, &uses_keys.hints, &ranges);
         let starts: Vec<usize> = chunks
             .iter()
             .scan(0, |at, c| {

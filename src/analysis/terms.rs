@@ -58,7 +58,7 @@ pub struct Definition {
 pub struct TermIndex {
     /// In document order.
     pub definitions: Vec<Definition>,
-    by_key: HashMap<String, Vec<usize>>,
+    by_key: FnvHashMap<String, Vec<usize>>,
 }
 
 impl TermIndex {
@@ -99,7 +99,7 @@ impl TermIndex {
         compound_appositives(doc, &mut definitions, uses);
         definitions.sort_by_key(|d| (d.term_range.start, d.term_range.end));
         definitions.dedup_by(|a, b| a.term_range == b.term_range);
-        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_key: FnvHashMap<String, Vec<usize>> = FnvHashMap::default();
         for (i, d) in definitions.iter().enumerate() {
             by_key.entry(d.key.clone()).or_default().push(i);
         }
@@ -322,9 +322,40 @@ pub fn joined_by_spaces(prose: &str, words: &[Range<usize>]) -> bool {
 /// code do not. One pass over the words, whatever the number of keys.
 pub fn find_uses(doc: &Document, keys: &[&str]) -> Vec<(Range<usize>, usize)> {
     let every_block = 0..doc.blocks.len();
-    find_uses_in(doc, keys, std::slice::from_ref(&every_block))
-        .pop()
-        .unwrap_or_default()
+    find_uses_in(
+        doc,
+        keys,
+        &UseHints::new(keys),
+        std::slice::from_ref(&every_block),
+    )
+    .pop()
+    .unwrap_or_default()
+}
+
+/// The literal search that tells which blocks may hold a use of some keys (see
+/// [`blocks_with_first_words`]): compiled once for a list of keys, which the incremental
+/// analysis keeps while the keys stay the same.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct UseHints(Option<regex::bytes::Regex>);
+
+impl UseHints {
+    pub(crate) fn new(keys: &[&str]) -> UseHints {
+        let first_words: FnvHashSet<&str> = keys
+            .iter()
+            .filter(|key| !key.is_empty())
+            .map(|key| first_word(key))
+            .collect();
+        UseHints(
+            (!first_words.is_empty())
+                .then(|| first_word_hints(&first_words))
+                .flatten(),
+        )
+    }
+}
+
+/// A key's first word, as written in the key.
+fn first_word(key: &str) -> &str {
+    key.split(' ').next().unwrap_or_default()
 }
 
 /// [`find_uses`] in each range of blocks of `ranges`: a use never crosses a block, so the
@@ -332,6 +363,7 @@ pub fn find_uses(doc: &Document, keys: &[&str]) -> Vec<(Range<usize>, usize)> {
 pub(crate) fn find_uses_in(
     doc: &Document,
     keys: &[&str],
+    hints: &UseHints,
     ranges: &[Range<usize>],
 ) -> Vec<Vec<(Range<usize>, usize)>> {
     let mut by_key: FnvHashMap<&str, usize> = FnvHashMap::default();
@@ -348,7 +380,7 @@ pub(crate) fn find_uses_in(
         if !lengths.contains(&words) {
             lengths.push(words);
         }
-        let first = key.split(' ').next().unwrap_or_default();
+        let first = first_word(key);
         first_words.insert(first);
         shapes.add(first);
     }
@@ -356,11 +388,10 @@ pub(crate) fn find_uses_in(
     if by_key.is_empty() {
         return vec![Vec::new(); ranges.len()];
     }
-    let hints = first_word_hints(&first_words);
     ranges
         .iter()
         .map(|blocks| {
-            let worth_reading = blocks_with_first_words(doc, hints.as_ref(), blocks.clone());
+            let worth_reading = blocks_with_first_words(doc, hints.0.as_ref(), blocks.clone());
             uses_in(
                 doc,
                 &by_key,
