@@ -99,7 +99,7 @@ fn check(cx: &Context, out: &mut Reporter) {
         let situation = Situation {
             previous: previous.get(&(parent, scheme, depth)),
             run: run.get(&(scheme, depth)),
-            prefix: prefix.as_deref(),
+            prefix,
         };
         // A draft that opens on `5.` (or `Chapter 3`) is an excerpt or one file of a
         // larger document: its first number is where it starts.
@@ -183,12 +183,12 @@ fn as_letter_if_continuing(
 /// What a subsection's number must start with: its parent section's number, or, when
 /// subsections sit beside their parents (`1.`, `1.1`, `1.2`, `2.` all at one level), the
 /// number of the latest heading one level up.
-fn expected_prefix(
-    doc: &Document,
+fn expected_prefix<'a>(
+    doc: &'a Document,
     parent: Option<usize>,
     label: &Label,
-    previous: &FnvHashMap<SiblingKey, Vec<u32>>,
-) -> Option<Vec<u32>> {
+    previous: &'a FnvHashMap<SiblingKey, Vec<u32>>,
+) -> Option<&'a [u32]> {
     if !label.is_hierarchical() || label.depth() < 2 {
         return None;
     }
@@ -196,8 +196,12 @@ fn expected_prefix(
     let from_parent = parent
         .and_then(|p| doc.sections[p].numbering.as_ref())
         .filter(|p| p.components.len() + 1 == depth && same_family(p.scheme, label.scheme))
-        .map(|p| p.components.clone());
-    from_parent.or_else(|| previous.get(&(parent, label.scheme, depth - 1)).cloned())
+        .map(|p| p.components.as_slice());
+    from_parent.or_else(|| {
+        previous
+            .get(&(parent, label.scheme, depth - 1))
+            .map(Vec::as_slice)
+    })
 }
 
 /// Decimal numbers and `Section 4.2` continue each other (`Section 2` is followed by `2.1`).
