@@ -21,7 +21,7 @@ pub mod terms;
 pub(crate) mod testing;
 pub mod text;
 
-pub use diagnostic::{Diagnostic, Edit, Fix, Severity};
+pub use diagnostic::{Diagnostic, Edit, Fix, Message, Severity};
 pub use document::{Block, BlockKind, Document, DocumentKind};
 pub use headings::Section;
 pub use incremental::AnalysisCache;
