@@ -34,7 +34,7 @@ use super::figures::Figure;
 use super::headings::{self, HeadingMark};
 use super::quotations::{Quotation, QuotationForm, QuoteMark};
 use super::suppress::Suppressions;
-use super::terms::{self, Definition, TermIndex, UseHints};
+use super::terms::{self, CompoundCandidate, Definition, TermIndex, UseHints};
 use super::text::LineIndex;
 use super::{markdown, Analysis, Diagnostic};
 use crate::config::Config;
@@ -75,6 +75,9 @@ struct ChunkFacts {
     /// is where block `i`'s begin (one entry more than there are blocks).
     definitions: Vec<Definition>,
     definition_starts: Vec<usize>,
+    /// The compounds the chunk's appositives may end ([`terms::compound_candidates`]),
+    /// naming them by their index in `definitions`.
+    compound_candidates: Vec<CompoundCandidate>,
     /// Findings of the [`Scope::Block`] rules, unsuppressed, sorted as an analysis's are
     /// (a stable sort of them in rule order).
     diagnostics: Vec<Diagnostic>,
@@ -433,6 +436,7 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
         }
     }
     definition_starts.push(definitions.len());
+    let compound_candidates = terms::compound_candidates(&doc, &definitions);
     let mut diagnostics = rules::run_scope(&doc, config, Scope::is_block);
     // In the analysis's order, so that laid end to end they are already sorted.
     diagnostics.sort_by(super::finding_order);
@@ -470,6 +474,7 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
             sentences,
             definitions,
             definition_starts,
+            compound_candidates,
             diagnostics,
             gathered,
             uses: Mutex::new(None),
@@ -751,10 +756,14 @@ fn term_index(doc: &Document, chunks: &[Chunk], uses_keys: &mut UsesKeys) -> Ter
         .flat_map(|c| c.facts.glossary_headings.iter().copied());
     let glossary = TermIndex::glossary_blocks(doc, glossary_headings);
     let mut definitions = Vec::new();
+    let mut candidates = Vec::new();
+    // Where each of a chunk's definitions lands among the draft's.
+    let mut landed = Vec::new();
     let (mut at, mut first_block) = (0, 0);
     let mut glossary_at = 0;
     for chunk in chunks {
         let f = &*chunk.facts;
+        landed.clear();
         let block_count = f.blocks.len();
         let last_block = first_block + block_count;
         if glossary_at < glossary.len() && glossary[glossary_at] < last_block {
@@ -769,15 +778,22 @@ fn term_index(doc: &Document, chunks: &[Chunk], uses_keys: &mut UsesKeys) -> Ter
                 }
                 let own =
                     &f.definitions[f.definition_starts[local]..f.definition_starts[local + 1]];
+                landed.extend(definitions.len()..definitions.len() + own.len());
                 definitions.extend(own.iter().map(|d| shift_definition(d, at)));
             }
         } else {
+            landed.extend(definitions.len()..definitions.len() + f.definitions.len());
             definitions.extend(f.definitions.iter().map(|d| shift_definition(d, at)));
         }
+        candidates.extend(f.compound_candidates.iter().map(|c| CompoundCandidate {
+            definition: landed[c.definition],
+            range: shift(&c.range, at),
+            key: c.key.clone(),
+        }));
         at += chunk.len;
         first_block = last_block;
     }
-    TermIndex::assemble(doc, definitions, |keys| {
+    TermIndex::assemble(doc, definitions, candidates, |keys| {
         if uses_keys
             .keys
             .iter()

@@ -84,19 +84,21 @@ impl TermIndex {
             }
             block_definitions(doc, index, &mut definitions);
         }
-        Self::assemble(doc, definitions, |keys| find_uses(doc, keys))
+        let candidates = compound_candidates(doc, &definitions);
+        Self::assemble(doc, definitions, candidates, |keys| find_uses(doc, keys))
     }
 
     /// The document-wide half of [`TermIndex::build`]: from the definitions found block by
-    /// block (in block order, a block's glossary entries before its other definitions),
-    /// adds the compound appositives — `uses` finds a list of keys in the whole draft, as
-    /// [`find_uses`] does — and indexes them.
+    /// block (in block order, a block's glossary entries before its other definitions) and
+    /// their [`compound_candidates`], adds the compound appositives — `uses` finds a list
+    /// of keys in the whole draft, as [`find_uses`] does — and indexes them.
     pub(crate) fn assemble(
         doc: &Document,
         mut definitions: Vec<Definition>,
+        candidates: Vec<CompoundCandidate>,
         uses: impl FnOnce(&[&str]) -> Vec<(Range<usize>, usize)>,
     ) -> TermIndex {
-        compound_appositives(doc, &mut definitions, uses);
+        compound_appositives(doc, &mut definitions, candidates, uses);
         definitions.sort_by_key(|d| (d.term_range.start, d.term_range.end));
         definitions.dedup_by(|a, b| a.term_range == b.term_range);
         let mut by_key: FnvHashMap<String, Vec<usize>> = FnvHashMap::default();
@@ -1150,13 +1152,23 @@ const NOT_IN_A_COMPOUND: &[&str] = &[
 /// pattern sees one word before the dash, but the term is the compound the draft goes on
 /// using. The one or two words before it join the term when the compound they make is
 /// written again elsewhere in the draft; the one-word definition stays as well.
-fn compound_appositives(
+/// A compound an appositive's term may end (`innovation hubs` for `hubs`), which becomes
+/// a definition itself if the draft writes it again elsewhere.
+#[derive(Clone, Debug)]
+pub(crate) struct CompoundCandidate {
+    /// Index of the appositive among the definitions.
+    pub definition: usize,
+    pub range: Range<usize>,
+    pub key: String,
+}
+
+/// The compound candidates of the appositives among `definitions`, in their order. Each
+/// is read from the appositive's own block, so a piece of a draft finds the same ones.
+pub(crate) fn compound_candidates(
     doc: &Document,
-    definitions: &mut Vec<Definition>,
-    find: impl FnOnce(&[&str]) -> Vec<(Range<usize>, usize)>,
-) {
-    // (definition, the compound's range, its key)
-    let mut candidates: Vec<(usize, Range<usize>, String)> = Vec::new();
+    definitions: &[Definition],
+) -> Vec<CompoundCandidate> {
+    let mut candidates = Vec::new();
     for (index, d) in definitions.iter().enumerate() {
         if d.kind != DefinitionKind::Appositive {
             continue;
@@ -1188,13 +1200,26 @@ fn compound_appositives(
             }
             start = word.start;
             let range = start..d.term_range.end;
-            candidates.push((index, range.clone(), term_key(&doc.prose[range])));
+            candidates.push(CompoundCandidate {
+                definition: index,
+                key: term_key(&doc.prose[range.clone()]),
+                range,
+            });
         }
     }
+    candidates
+}
+
+fn compound_appositives(
+    doc: &Document,
+    definitions: &mut Vec<Definition>,
+    candidates: Vec<CompoundCandidate>,
+    find: impl FnOnce(&[&str]) -> Vec<(Range<usize>, usize)>,
+) {
     if candidates.is_empty() {
         return;
     }
-    let keys: Vec<&str> = candidates.iter().map(|c| c.2.as_str()).collect();
+    let keys: Vec<&str> = candidates.iter().map(|c| c.key.as_str()).collect();
     let mut uses: HashMap<&str, Vec<Range<usize>>> = HashMap::new();
     for (range, key) in find(&keys) {
         uses.entry(keys[key]).or_default().push(range);
@@ -1202,15 +1227,16 @@ fn compound_appositives(
     // The longest compound written again wins, per definition. A definition's candidates
     // are adjacent, so the last one added is the only one to compare with.
     let mut last_added: Option<usize> = None;
-    for (index, range, key) in candidates.iter().rev() {
+    for candidate in candidates.iter().rev() {
+        let (index, range) = (candidate.definition, &candidate.range);
         let again = uses
-            .get(key.as_str())
+            .get(candidate.key.as_str())
             .is_some_and(|found| found.iter().any(|r| r != range));
-        if !again || last_added == Some(*index) {
+        if !again || last_added == Some(index) {
             continue;
         }
-        last_added = Some(*index);
-        let original = &definitions[*index];
+        last_added = Some(index);
+        let original = &definitions[index];
         let compound = definition(
             &doc.prose[range.clone()],
             range.clone(),
