@@ -1,8 +1,9 @@
 //! What a rule reports: a byte range in the draft, the rule, a message and perhaps a fix.
 
 use std::fmt;
-use std::ops::Range;
+use std::ops::{Deref, Range};
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// How serious a finding is. Ordered from most to least serious.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -89,7 +90,68 @@ pub struct Diagnostic {
     pub rule: &'static str,
     pub severity: Severity,
     /// One line: what is wrong and what to do.
-    pub message: String,
+    pub message: Message,
     pub range: Range<usize>,
     pub fix: Option<Fix>,
+}
+
+/// A finding's message: one line, read as a `&str`. Shared, not copied, when a finding is:
+/// the incremental analysis lays out the same findings again on every keystroke.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Message(Arc<str>);
+
+impl Message {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for Message {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Message {
+    fn from(message: String) -> Self {
+        Message(message.into())
+    }
+}
+
+impl From<&str> for Message {
+    fn from(message: &str) -> Self {
+        Message(message.into())
+    }
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl fmt::Debug for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq<str> for Message {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Message {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
 }

@@ -146,7 +146,8 @@ pub(crate) fn build_sections(doc: &mut Document) -> Vec<Section> {
 pub(crate) struct HeadingMark {
     /// Index of the heading block.
     pub block: usize,
-    heading: Range<usize>,
+    /// The heading text, markers excluded (its section's `heading`).
+    pub heading: Range<usize>,
     shape: Shape,
 }
 
@@ -219,7 +220,8 @@ pub(crate) fn outline(
     blocks: &mut [Block],
     marks: impl IntoIterator<Item = HeadingMark>,
 ) -> Vec<Section> {
-    let mut outline = Outline::new(text);
+    let marks = marks.into_iter();
+    let mut outline = Outline::new(text, marks.size_hint().0);
     let mut next = 0;
     for mark in marks {
         if mark.block > next {
@@ -941,10 +943,11 @@ struct Outline<'a> {
 }
 
 impl<'a> Outline<'a> {
-    fn new(text: &'a str) -> Self {
+    /// An outline for about `headings` headings.
+    fn new(text: &'a str, headings: usize) -> Self {
         Outline {
             text,
-            sections: Vec::new(),
+            sections: Vec::with_capacity(headings),
             open: Vec::new(),
             after_title: false,
         }
@@ -1085,7 +1088,7 @@ fn content_end_before(text: &str, offset: usize) -> usize {
     let line_start = if offset >= text.len() {
         text.len()
     } else {
-        text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+        memchr::memrchr2(b'\n', b'\r', &text.as_bytes()[..offset]).map_or(0, |i| i + 1)
     };
     text[..line_start].trim_end().len()
 }

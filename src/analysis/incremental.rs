@@ -34,7 +34,7 @@ use super::figures::Figure;
 use super::headings::{self, HeadingMark};
 use super::quotations::{Quotation, QuotationForm, QuoteMark};
 use super::suppress::Suppressions;
-use super::terms::{self, Definition, TermIndex};
+use super::terms::{self, CompoundCandidate, Definition, TermIndex, UseHints};
 use super::text::LineIndex;
 use super::{markdown, Analysis, Diagnostic};
 use crate::config::Config;
@@ -52,9 +52,9 @@ type Uses = Vec<(Range<usize>, usize)>;
 /// What one chunk of a draft holds, read on its own, offsets relative to its start.
 #[derive(Debug)]
 struct ChunkFacts {
-    /// Where the prose mask blanks the text: the mask is the text with these bytes made
-    /// spaces (it only ever writes spaces), kept instead of a second copy of the text.
-    blanked: Vec<Range<u32>>,
+    /// The chunk's prose mask (see [`Document::prose`]), kept whole so that assembling
+    /// the draft's copies it a chunk at a time.
+    prose: String,
     /// The chunk's lines (a chunk starts at a line start and all but the last end with a
     /// line break, so the draft's line index is the chunks' laid end to end).
     lines: LineIndex,
@@ -63,6 +63,9 @@ struct ChunkFacts {
     blocks: Vec<Block>,
     block_quotes: Vec<BlockQuote>,
     headings: Vec<HeadingMark>,
+    /// Whether each heading introduces a list of definitions
+    /// ([`terms::is_glossary_heading`]), which depends on the heading alone.
+    glossary_headings: Vec<bool>,
     quotations: Vec<Quotation>,
     unpaired_quote_marks: Vec<QuoteMark>,
     figures: Vec<Figure>,
@@ -72,7 +75,11 @@ struct ChunkFacts {
     /// is where block `i`'s begin (one entry more than there are blocks).
     definitions: Vec<Definition>,
     definition_starts: Vec<usize>,
-    /// Findings of the [`Scope::Block`] rules, unsuppressed, in rule order.
+    /// The compounds the chunk's appositives may end ([`terms::compound_candidates`]),
+    /// naming them by their index in `definitions`.
+    compound_candidates: Vec<CompoundCandidate>,
+    /// Findings of the [`Scope::Block`] rules, unsuppressed, sorted as an analysis's are
+    /// (a stable sort of them in rule order).
     diagnostics: Vec<Diagnostic>,
     /// What the [`Scope::Split`] rules gathered, by rule.
     gathered: Vec<(usize, Gathered)>,
@@ -100,9 +107,18 @@ pub struct AnalysisCache {
     chunks: Vec<Chunk>,
     /// [`MIN_CHUNK`], or smaller in tests.
     min_chunk: usize,
-    /// The last keys the term index looked for in the whole draft, and their generation
-    /// (bumped when they change), which names the chunks' `uses`.
-    uses_keys: (Vec<String>, u64),
+    /// The last keys the term index looked for in the whole draft.
+    uses_keys: UsesKeys,
+}
+
+/// Keys the term index looks for in the whole draft (compound appositive candidates).
+#[derive(Debug, Default)]
+struct UsesKeys {
+    keys: Vec<String>,
+    /// Bumped when the keys change; names the chunks' `uses`.
+    generation: u64,
+    /// The search for the keys' first words, compiled when the keys change.
+    hints: UseHints,
 }
 
 impl Default for AnalysisCache {
@@ -112,7 +128,7 @@ impl Default for AnalysisCache {
             text: String::new(),
             chunks: Vec::new(),
             min_chunk: MIN_CHUNK,
-            uses_keys: (Vec::new(), 0),
+            uses_keys: UsesKeys::default(),
         }
     }
 }
@@ -420,13 +436,20 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
         }
     }
     definition_starts.push(definitions.len());
-    let diagnostics = rules::run_scope(&doc, config, Scope::is_block);
+    let compound_candidates = terms::compound_candidates(&doc, &definitions);
+    let mut diagnostics = rules::run_scope(&doc, config, Scope::is_block);
+    // In the analysis's order, so that laid end to end they are already sorted.
+    diagnostics.sort_by(super::finding_order);
     let gathered = rules::gather_split(&doc, config);
     let document_wide_markup =
         kind == DocumentKind::Markdown && (text.contains("]:") || open_metadata_block(text));
-    let blanked = blanked_runs(text.as_bytes(), doc.prose.as_bytes());
+    let glossary_headings = headings
+        .iter()
+        .map(|mark| terms::is_glossary_heading(doc.prose(mark.heading.clone())))
+        .collect();
     let Document {
         lines,
+        prose,
         blocks,
         block_quotes,
         quotations,
@@ -438,18 +461,20 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
     Chunk {
         len: text.len(),
         facts: Arc::new(ChunkFacts {
-            blanked,
+            prose,
             lines,
             may_suppress: Suppressions::may_hold_directives(text),
             blocks,
             block_quotes,
             headings,
+            glossary_headings,
             quotations,
             unpaired_quote_marks,
             figures,
             sentences,
             definitions,
             definition_starts,
+            compound_candidates,
             diagnostics,
             gathered,
             uses: Mutex::new(None),
@@ -511,29 +536,6 @@ fn open_metadata_block(text: &str) -> bool {
     false
 }
 
-/// The runs of bytes where `prose` differs from `text` (all of them spaces in `prose`).
-fn blanked_runs(text: &[u8], prose: &[u8]) -> Vec<Range<u32>> {
-    let mut runs: Vec<Range<u32>> = Vec::new();
-    let mut i = 0;
-    while i < text.len() {
-        // Equal stretches are skipped a word at a time.
-        if i + 8 <= text.len() && text[i..i + 8] == prose[i..i + 8] {
-            i += 8;
-            continue;
-        }
-        if text[i] != prose[i] {
-            debug_assert_eq!(prose[i], b' ');
-            let at = i as u32;
-            match runs.last_mut() {
-                Some(run) if run.end == at => run.end = at + 1,
-                _ => runs.push(at..at + 1),
-            }
-        }
-        i += 1;
-    }
-    runs
-}
-
 fn shift(range: &Range<usize>, by: usize) -> Range<usize> {
     range.start + by..range.end + by
 }
@@ -544,7 +546,7 @@ fn assemble(
     kind: DocumentKind,
     config: &Config,
     chunks: &[Chunk],
-    uses_keys: &mut (Vec<String>, u64),
+    uses_keys: &mut UsesKeys,
     parallel: bool,
 ) -> Analysis {
     // What depends on the text alone is computed beside what the chunks give.
@@ -578,11 +580,6 @@ fn assemble(
         sentences,
         diagnostics: local_diagnostics,
     } = parts;
-    // Only whole characters are blanked, so the mask is always built; should it not be,
-    // the whole analysis gives the answer.
-    let Some(prose) = prose else {
-        return super::analyze(text, kind, config);
-    };
     let mut doc = Document {
         text: owned,
         kind,
@@ -622,17 +619,14 @@ fn assemble(
         },
         || rules::judge_split(&doc, config, &pieces),
     );
-    let mut diagnostics = local_diagnostics;
-    diagnostics.reserve(document_wide.len() + judged.len());
-    diagnostics.extend(document_wide);
-    diagnostics.extend(judged);
-    Analysis::new(doc, diagnostics)
+    let mut others = document_wide;
+    others.extend(judged);
+    Analysis::merged(doc, local_diagnostics, others)
 }
 
 /// The chunks' facts laid end to end, offsets and indices shifted.
 struct Shifted {
-    /// `None` if a blanked run does not cover whole characters, which never happens.
-    prose: Option<String>,
+    prose: String,
     blocks: Vec<Block>,
     block_quotes: Vec<BlockQuote>,
     marks: Vec<HeadingMark>,
@@ -647,8 +641,7 @@ struct Shifted {
 /// The chunks' facts laid end to end (see [`Shifted`]).
 fn shifted_facts(text: &str, chunks: &[Chunk]) -> Shifted {
     let count = |f: fn(&ChunkFacts) -> usize| chunks.iter().map(|c| f(&c.facts)).sum::<usize>();
-    // Copied a stretch at a time, which also keeps it valid UTF-8 without checking it again.
-    let mut prose = Some(String::with_capacity(text.len()));
+    let mut prose = String::with_capacity(text.len());
     let mut blocks = Vec::with_capacity(count(|f| f.blocks.len()));
     let mut block_quotes = Vec::with_capacity(count(|f| f.block_quotes.len()));
     let mut marks = Vec::with_capacity(count(|f| f.headings.len()));
@@ -667,10 +660,7 @@ fn shifted_facts(text: &str, chunks: &[Chunk]) -> Shifted {
             figures.len(),
             sentences.len(),
         );
-        prose = prose.and_then(|mut prose| {
-            push_masked(&mut prose, &text[at..at + chunk.len], &f.blanked)?;
-            Some(prose)
-        });
+        prose.push_str(&f.prose);
         blocks.extend(f.blocks.iter().map(|b| Block {
             kind: match &b.kind {
                 BlockKind::TableCell { header, is_header } => BlockKind::TableCell {
@@ -734,27 +724,6 @@ fn shifted_facts(text: &str, chunks: &[Chunk]) -> Shifted {
     }
 }
 
-/// Appends `text` to `prose` with the byte ranges `blanked` made spaces; `None` if one of
-/// them does not start and end on character boundaries.
-fn push_masked(prose: &mut String, text: &str, blanked: &[Range<u32>]) -> Option<()> {
-    const SPACES: &str = "                                                                ";
-    let mut copied = 0;
-    for run in blanked {
-        let (start, end) = (run.start as usize, run.end as usize);
-        prose.push_str(text.get(copied..start)?);
-        text.get(start..end)?;
-        let mut left = end - start;
-        while left > 0 {
-            let n = left.min(SPACES.len());
-            prose.push_str(&SPACES[..n]);
-            left -= n;
-        }
-        copied = end;
-    }
-    prose.push_str(text.get(copied..)?);
-    Some(())
-}
-
 /// `rayon::join` when `parallel`, else one after the other on this thread.
 fn join<A: Send, B: Send>(
     parallel: bool,
@@ -781,13 +750,20 @@ fn shift_diagnostic(d: &Diagnostic, by: usize) -> Diagnostic {
 
 /// [`TermIndex::build`] from the chunks' definitions: glossary entries (which depend on
 /// the sections) read now, every other definition shifted.
-fn term_index(doc: &Document, chunks: &[Chunk], uses_keys: &mut (Vec<String>, u64)) -> TermIndex {
-    let glossary = TermIndex::glossary_blocks(doc);
+fn term_index(doc: &Document, chunks: &[Chunk], uses_keys: &mut UsesKeys) -> TermIndex {
+    let glossary_headings = chunks
+        .iter()
+        .flat_map(|c| c.facts.glossary_headings.iter().copied());
+    let glossary = TermIndex::glossary_blocks(doc, glossary_headings);
     let mut definitions = Vec::new();
+    let mut candidates = Vec::new();
+    // Where each of a chunk's definitions lands among the draft's.
+    let mut landed = Vec::new();
     let (mut at, mut first_block) = (0, 0);
     let mut glossary_at = 0;
     for chunk in chunks {
         let f = &*chunk.facts;
+        landed.clear();
         let block_count = f.blocks.len();
         let last_block = first_block + block_count;
         if glossary_at < glossary.len() && glossary[glossary_at] < last_block {
@@ -802,25 +778,33 @@ fn term_index(doc: &Document, chunks: &[Chunk], uses_keys: &mut (Vec<String>, u6
                 }
                 let own =
                     &f.definitions[f.definition_starts[local]..f.definition_starts[local + 1]];
+                landed.extend(definitions.len()..definitions.len() + own.len());
                 definitions.extend(own.iter().map(|d| shift_definition(d, at)));
             }
         } else {
+            landed.extend(definitions.len()..definitions.len() + f.definitions.len());
             definitions.extend(f.definitions.iter().map(|d| shift_definition(d, at)));
         }
+        candidates.extend(f.compound_candidates.iter().map(|c| CompoundCandidate {
+            definition: landed[c.definition],
+            range: shift(&c.range, at),
+            key: c.key.clone(),
+        }));
         at += chunk.len;
         first_block = last_block;
     }
-    TermIndex::assemble(doc, definitions, |keys| {
+    TermIndex::assemble(doc, definitions, candidates, |keys| {
         if uses_keys
-            .0
+            .keys
             .iter()
             .map(String::as_str)
             .ne(keys.iter().copied())
         {
-            uses_keys.0 = keys.iter().map(|k| (*k).to_owned()).collect();
-            uses_keys.1 += 1;
+            uses_keys.keys = keys.iter().map(|k| (*k).to_owned()).collect();
+            uses_keys.generation += 1;
+            uses_keys.hints = UseHints::new(keys);
         }
-        let generation = uses_keys.1;
+        let generation = uses_keys.generation;
         // Chunk by chunk, from what each found of these keys before if it did; the others
         // searched in one go.
         let mut caches: Vec<_> = chunks
@@ -837,7 +821,7 @@ fn term_index(doc: &Document, chunks: &[Chunk], uses_keys: &mut (Vec<String>, u6
             first_block = blocks.end;
         }
         let ranges: Vec<Range<usize>> = stale.iter().map(|(_, r)| r.clone()).collect();
-        let found = terms::find_uses_in(doc, keys, &ranges);
+        let found = terms::find_uses_in(doc, keys, &uses_keys.hints, &ranges);
         let starts: Vec<usize> = chunks
             .iter()
             .scan(0, |at, c| {

@@ -100,6 +100,11 @@ impl Suppressions {
         text.contains(MARKER)
     }
 
+    /// Whether no directive silences anything (then no finding needs looking up).
+    pub fn is_empty(&self) -> bool {
+        self.file == RuleSet::None && self.lines.is_empty()
+    }
+
     /// Whether `rule` is silenced on zero-based `line`.
     pub fn is_suppressed(&self, rule: &str, line: usize) -> bool {
         self.file.contains(rule) || self.lines.get(&line).is_some_and(|set| set.contains(rule))

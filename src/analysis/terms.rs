@@ -58,7 +58,7 @@ pub struct Definition {
 pub struct TermIndex {
     /// In document order.
     pub definitions: Vec<Definition>,
-    by_key: HashMap<String, Vec<usize>>,
+    by_key: FnvHashMap<String, Vec<usize>>,
 }
 
 impl TermIndex {
@@ -84,22 +84,24 @@ impl TermIndex {
             }
             block_definitions(doc, index, &mut definitions);
         }
-        Self::assemble(doc, definitions, |keys| find_uses(doc, keys))
+        let candidates = compound_candidates(doc, &definitions);
+        Self::assemble(doc, definitions, candidates, |keys| find_uses(doc, keys))
     }
 
     /// The document-wide half of [`TermIndex::build`]: from the definitions found block by
-    /// block (in block order, a block's glossary entries before its other definitions),
-    /// adds the compound appositives — `uses` finds a list of keys in the whole draft, as
-    /// [`find_uses`] does — and indexes them.
+    /// block (in block order, a block's glossary entries before its other definitions) and
+    /// their [`compound_candidates`], adds the compound appositives — `uses` finds a list
+    /// of keys in the whole draft, as [`find_uses`] does — and indexes them.
     pub(crate) fn assemble(
         doc: &Document,
         mut definitions: Vec<Definition>,
+        candidates: Vec<CompoundCandidate>,
         uses: impl FnOnce(&[&str]) -> Vec<(Range<usize>, usize)>,
     ) -> TermIndex {
-        compound_appositives(doc, &mut definitions, uses);
+        compound_appositives(doc, &mut definitions, candidates, uses);
         definitions.sort_by_key(|d| (d.term_range.start, d.term_range.end));
         definitions.dedup_by(|a, b| a.term_range == b.term_range);
-        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_key: FnvHashMap<String, Vec<usize>> = FnvHashMap::default();
         for (i, d) in definitions.iter().enumerate() {
             by_key.entry(d.key.clone()).or_default().push(i);
         }
@@ -109,9 +111,14 @@ impl TermIndex {
         }
     }
 
-    /// The sorted indices of the blocks read as Definitions entries.
-    pub(crate) fn glossary_blocks(doc: &Document) -> Vec<usize> {
-        glossary_section_blocks(doc)
+    /// The sorted indices of the blocks read as Definitions entries, given whether each
+    /// section's heading is a glossary heading ([`is_glossary_heading`], which reads the
+    /// heading alone and so can be kept with it).
+    pub(crate) fn glossary_blocks(
+        doc: &Document,
+        glossary_headings: impl IntoIterator<Item = bool>,
+    ) -> Vec<usize> {
+        glossary_blocks_under(doc, glossary_headings)
     }
 
     /// Definitions of a term (any inflection), in document order.
@@ -317,9 +324,40 @@ pub fn joined_by_spaces(prose: &str, words: &[Range<usize>]) -> bool {
 /// code do not. One pass over the words, whatever the number of keys.
 pub fn find_uses(doc: &Document, keys: &[&str]) -> Vec<(Range<usize>, usize)> {
     let every_block = 0..doc.blocks.len();
-    find_uses_in(doc, keys, std::slice::from_ref(&every_block))
-        .pop()
-        .unwrap_or_default()
+    find_uses_in(
+        doc,
+        keys,
+        &UseHints::new(keys),
+        std::slice::from_ref(&every_block),
+    )
+    .pop()
+    .unwrap_or_default()
+}
+
+/// The literal search that tells which blocks may hold a use of some keys (see
+/// [`blocks_with_first_words`]): compiled once for a list of keys, which the incremental
+/// analysis keeps while the keys stay the same.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct UseHints(Option<regex::bytes::Regex>);
+
+impl UseHints {
+    pub(crate) fn new(keys: &[&str]) -> UseHints {
+        let first_words: FnvHashSet<&str> = keys
+            .iter()
+            .filter(|key| !key.is_empty())
+            .map(|key| first_word(key))
+            .collect();
+        UseHints(
+            (!first_words.is_empty())
+                .then(|| first_word_hints(&first_words))
+                .flatten(),
+        )
+    }
+}
+
+/// A key's first word, as written in the key.
+fn first_word(key: &str) -> &str {
+    key.split(' ').next().unwrap_or_default()
 }
 
 /// [`find_uses`] in each range of blocks of `ranges`: a use never crosses a block, so the
@@ -327,6 +365,7 @@ pub fn find_uses(doc: &Document, keys: &[&str]) -> Vec<(Range<usize>, usize)> {
 pub(crate) fn find_uses_in(
     doc: &Document,
     keys: &[&str],
+    hints: &UseHints,
     ranges: &[Range<usize>],
 ) -> Vec<Vec<(Range<usize>, usize)>> {
     let mut by_key: FnvHashMap<&str, usize> = FnvHashMap::default();
@@ -343,7 +382,7 @@ pub(crate) fn find_uses_in(
         if !lengths.contains(&words) {
             lengths.push(words);
         }
-        let first = key.split(' ').next().unwrap_or_default();
+        let first = first_word(key);
         first_words.insert(first);
         shapes.add(first);
     }
@@ -351,11 +390,10 @@ pub(crate) fn find_uses_in(
     if by_key.is_empty() {
         return vec![Vec::new(); ranges.len()];
     }
-    let hints = first_word_hints(&first_words);
     ranges
         .iter()
         .map(|blocks| {
-            let worth_reading = blocks_with_first_words(doc, hints.as_ref(), blocks.clone());
+            let worth_reading = blocks_with_first_words(doc, hints.0.as_ref(), blocks.clone());
             uses_in(
                 doc,
                 &by_key,
@@ -1114,13 +1152,23 @@ const NOT_IN_A_COMPOUND: &[&str] = &[
 /// pattern sees one word before the dash, but the term is the compound the draft goes on
 /// using. The one or two words before it join the term when the compound they make is
 /// written again elsewhere in the draft; the one-word definition stays as well.
-fn compound_appositives(
+/// A compound an appositive's term may end (`innovation hubs` for `hubs`), which becomes
+/// a definition itself if the draft writes it again elsewhere.
+#[derive(Clone, Debug)]
+pub(crate) struct CompoundCandidate {
+    /// Index of the appositive among the definitions.
+    pub definition: usize,
+    pub range: Range<usize>,
+    pub key: String,
+}
+
+/// The compound candidates of the appositives among `definitions`, in their order. Each
+/// is read from the appositive's own block, so a piece of a draft finds the same ones.
+pub(crate) fn compound_candidates(
     doc: &Document,
-    definitions: &mut Vec<Definition>,
-    find: impl FnOnce(&[&str]) -> Vec<(Range<usize>, usize)>,
-) {
-    // (definition, the compound's range, its key)
-    let mut candidates: Vec<(usize, Range<usize>, String)> = Vec::new();
+    definitions: &[Definition],
+) -> Vec<CompoundCandidate> {
+    let mut candidates = Vec::new();
     for (index, d) in definitions.iter().enumerate() {
         if d.kind != DefinitionKind::Appositive {
             continue;
@@ -1152,13 +1200,26 @@ fn compound_appositives(
             }
             start = word.start;
             let range = start..d.term_range.end;
-            candidates.push((index, range.clone(), term_key(&doc.prose[range])));
+            candidates.push(CompoundCandidate {
+                definition: index,
+                key: term_key(&doc.prose[range.clone()]),
+                range,
+            });
         }
     }
+    candidates
+}
+
+fn compound_appositives(
+    doc: &Document,
+    definitions: &mut Vec<Definition>,
+    candidates: Vec<CompoundCandidate>,
+    find: impl FnOnce(&[&str]) -> Vec<(Range<usize>, usize)>,
+) {
     if candidates.is_empty() {
         return;
     }
-    let keys: Vec<&str> = candidates.iter().map(|c| c.2.as_str()).collect();
+    let keys: Vec<&str> = candidates.iter().map(|c| c.key.as_str()).collect();
     let mut uses: HashMap<&str, Vec<Range<usize>>> = HashMap::new();
     for (range, key) in find(&keys) {
         uses.entry(keys[key]).or_default().push(range);
@@ -1166,15 +1227,16 @@ fn compound_appositives(
     // The longest compound written again wins, per definition. A definition's candidates
     // are adjacent, so the last one added is the only one to compare with.
     let mut last_added: Option<usize> = None;
-    for (index, range, key) in candidates.iter().rev() {
+    for candidate in candidates.iter().rev() {
+        let (index, range) = (candidate.definition, &candidate.range);
         let again = uses
-            .get(key.as_str())
+            .get(candidate.key.as_str())
             .is_some_and(|found| found.iter().any(|r| r != range));
-        if !again || last_added == Some(*index) {
+        if !again || last_added == Some(index) {
             continue;
         }
-        last_added = Some(*index);
-        let original = &definitions[*index];
+        last_added = Some(index);
+        let original = &definitions[index];
         let compound = definition(
             &doc.prose[range.clone()],
             range.clone(),
@@ -1194,13 +1256,32 @@ static GLOSSARY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("glossary heading pattern is valid")
 });
 
+/// Whether a heading's prose introduces a list of definitions.
+pub(crate) fn is_glossary_heading(prose: &str) -> bool {
+    GLOSSARY_HEADING.is_match(prose)
+}
+
 /// Blocks inside sections whose heading is a glossary heading.
 fn glossary_section_blocks(doc: &Document) -> Vec<usize> {
+    let glossary_headings = doc
+        .sections
+        .iter()
+        .map(|section| is_glossary_heading(doc.prose(section.heading.clone())));
+    glossary_blocks_under(doc, glossary_headings)
+}
+
+/// Blocks inside the sections `glossary_headings` marks (one flag per section, in order).
+fn glossary_blocks_under(
+    doc: &Document,
+    glossary_headings: impl IntoIterator<Item = bool>,
+) -> Vec<usize> {
     let mut out = Vec::new();
-    for section in &doc.sections {
-        if !GLOSSARY_HEADING.is_match(doc.prose(section.heading.clone())) {
-            continue;
-        }
+    for (section, _) in doc
+        .sections
+        .iter()
+        .zip(glossary_headings)
+        .filter(|(_, glossary)| *glossary)
+    {
         let first = section.block + 1;
         let end = doc
             .blocks

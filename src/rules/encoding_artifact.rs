@@ -477,7 +477,7 @@ mod tests {
             .diagnostics
             .into_iter()
             .filter(|d| d.rule == "encoding-artifact")
-            .map(|d| d.message)
+            .map(|d| d.message.to_string())
             .collect();
         assert_eq!(
             messages,

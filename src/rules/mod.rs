@@ -141,7 +141,7 @@ impl Reporter<'_> {
         self.out.push(Diagnostic {
             rule: self.rule,
             severity: self.severity,
-            message: message.into(),
+            message: message.into().into(),
             range,
             fix,
         });

@@ -99,7 +99,7 @@ fn check(cx: &Context, out: &mut Reporter) {
         let situation = Situation {
             previous: previous.get(&(parent, scheme, depth)),
             run: run.get(&(scheme, depth)),
-            prefix: prefix.as_deref(),
+            prefix,
         };
         // A draft that opens on `5.` (or `Chapter 3`) is an excerpt or one file of a
         // larger document: its first number is where it starts.
@@ -108,20 +108,27 @@ fn check(cx: &Context, out: &mut Reporter) {
             .readings()
             .find(|reading| opens_draft || situation.accepts(&label, reading))
         {
-            Some(reading) => reading.to_vec(),
+            Some(reading) => reading,
             None => {
-                let found = &label.readings[0];
                 out.report(
                     numbering.label.clone(),
-                    situation.message(&label, found),
+                    situation.message(&label, label.number),
                     None,
                 );
-                found.clone()
+                label.number
             }
         };
-        previous.insert((parent, scheme, depth), chosen.clone());
-        run.insert((scheme, depth), chosen);
+        remember(&mut previous, (parent, scheme, depth), chosen);
+        remember(&mut run, (scheme, depth), chosen);
     }
+}
+
+/// Keeps `number` as the latest of its sequence, in the space the previous one had (a
+/// draft with thousands of numbered headings then allocates per sequence, not per heading).
+fn remember<K: std::hash::Hash + Eq>(latest: &mut FnvHashMap<K, Vec<u32>>, key: K, number: &[u32]) {
+    let kept = latest.entry(key).or_default();
+    kept.clear();
+    kept.extend_from_slice(number);
 }
 
 /// `1.2 Trillion Won for Chips`: a headline that starts with a quantity, not a numbered
@@ -176,12 +183,12 @@ fn as_letter_if_continuing(
 /// What a subsection's number must start with: its parent section's number, or, when
 /// subsections sit beside their parents (`1.`, `1.1`, `1.2`, `2.` all at one level), the
 /// number of the latest heading one level up.
-fn expected_prefix(
-    doc: &Document,
+fn expected_prefix<'a>(
+    doc: &'a Document,
     parent: Option<usize>,
     label: &Label,
-    previous: &FnvHashMap<SiblingKey, Vec<u32>>,
-) -> Option<Vec<u32>> {
+    previous: &'a FnvHashMap<SiblingKey, Vec<u32>>,
+) -> Option<&'a [u32]> {
     if !label.is_hierarchical() || label.depth() < 2 {
         return None;
     }
@@ -189,8 +196,12 @@ fn expected_prefix(
     let from_parent = parent
         .and_then(|p| doc.sections[p].numbering.as_ref())
         .filter(|p| p.components.len() + 1 == depth && same_family(p.scheme, label.scheme))
-        .map(|p| p.components.clone());
-    from_parent.or_else(|| previous.get(&(parent, label.scheme, depth - 1)).cloned())
+        .map(|p| p.components.as_slice());
+    from_parent.or_else(|| {
+        previous
+            .get(&(parent, label.scheme, depth - 1))
+            .map(Vec::as_slice)
+    })
 }
 
 /// Decimal numbers and `Section 4.2` continue each other (`Section 2` is followed by `2.1`).
@@ -368,17 +379,19 @@ fn successor(number: &[u32]) -> Option<Vec<u32>> {
 }
 
 /// A heading's number label, ready to compare and to print.
-struct Label {
+struct Label<'a> {
     scheme: NumberingScheme,
-    /// How the label reads: the parsed value first, then an alternative reading (a lone
-    /// `I`, `V` or `X` after a keyword may be a letter: `Annex H`, `Annex I`).
-    readings: Vec<Vec<u32>>,
-    format: Format,
+    /// The parsed value.
+    number: &'a [u32],
+    /// Another way the label reads (a lone `I`, `V` or `X` after a keyword may be a
+    /// letter: `Annex H`, `Annex I`), as that letter's index.
+    as_letter: Option<u32>,
+    format: Format<'a>,
 }
 
 /// How a number is written, to print the expected one the same way.
 #[derive(Clone, Debug)]
-enum Format {
+enum Format<'a> {
     Decimal,
     Roman {
         upper: bool,
@@ -390,7 +403,7 @@ enum Format {
     Hangul,
     /// `Article 9`, `Part III`, `Annex B`: the keyword as written and the number's style.
     Keyword {
-        word: String,
+        word: &'a str,
         number: NumberStyle,
     },
     Korean(KoreanUnit),
@@ -403,13 +416,13 @@ enum NumberStyle {
     Letter,
 }
 
-impl Label {
-    fn read(doc: &Document, numbering: &Numbering) -> Option<Label> {
+impl<'a> Label<'a> {
+    fn read(doc: &'a Document, numbering: &'a Numbering) -> Option<Label<'a>> {
         if numbering.components.is_empty() {
             return None;
         }
         let text = doc.text.get(numbering.label.clone())?;
-        let mut readings = vec![numbering.components.clone()];
+        let mut as_letter = None;
         let format = match numbering.scheme {
             NumberingScheme::Decimal => Format::Decimal,
             NumberingScheme::Roman { upper } => Format::Roman {
@@ -427,26 +440,26 @@ impl Label {
                 } else if number.len() == 1 && !matches!(number, "I" | "V" | "X") {
                     NumberStyle::Letter
                 } else {
-                    if let Some(letter) = lone_letter_index(number) {
-                        readings.push(vec![letter]);
-                    }
+                    as_letter = lone_letter_index(number);
                     NumberStyle::Roman
                 };
                 Format::Keyword {
-                    word: word.to_owned(),
+                    word,
                     number: style,
                 }
             }
         };
         Some(Label {
             scheme: numbering.scheme,
-            readings,
+            number: &numbering.components,
+            as_letter,
             format,
         })
     }
 
+    /// How the label reads: the parsed value first, then the alternative, if any.
     fn readings(&self) -> impl Iterator<Item = &[u32]> {
-        self.readings.iter().map(Vec::as_slice)
+        std::iter::once(self.number).chain(self.as_letter.as_ref().map(std::slice::from_ref))
     }
 
     /// Decimal and keyword labels carry their parents' numbers (`1.2`, `Section 4.2`).
@@ -463,7 +476,7 @@ impl Label {
 
     fn depth(&self) -> usize {
         if self.is_hierarchical() {
-            self.readings[0].len()
+            self.number.len()
         } else {
             1
         }

@@ -1043,7 +1043,7 @@ mod tests {
             .diagnostics
             .into_iter()
             .filter(|d| d.rule == RULE)
-            .map(|d| d.message)
+            .map(|d| d.message.to_string())
             .collect()
     }
 

@@ -706,7 +706,7 @@ mod tests {
         analysis
             .diagnostics
             .iter()
-            .map(|d| (d.rule, d.message.clone()))
+            .map(|d| (d.rule, d.message.to_string()))
             .collect()
     }
 
@@ -813,7 +813,7 @@ mod tests {
         Diagnostic {
             rule,
             severity: Severity::Warning,
-            message: format!("{rule} here"),
+            message: format!("{rule} here").into(),
             range,
             fix,
         }

@@ -384,7 +384,7 @@ mod tests {
             .map(|range| Diagnostic {
                 rule: "line-break",
                 severity: crate::analysis::Severity::Hint,
-                message: "a line break".to_owned(),
+                message: "a line break".into(),
                 range,
                 fix: None,
             })
@@ -484,7 +484,7 @@ mod tests {
                 .map(|range| Diagnostic {
                     rule: "test-rule",
                     severity: crate::analysis::Severity::Hint,
-                    message: "here".to_owned(),
+                    message: "here".into(),
                     range,
                     fix: None,
                 })

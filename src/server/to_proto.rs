@@ -121,7 +121,7 @@ pub(crate) fn diagnostic(
         code: Some(NumberOrString::String(d.rule.to_owned())),
         code_description,
         source: Some(SOURCE.to_owned()),
-        message: d.message.clone(),
+        message: d.message.to_string(),
         related_information: None,
         tags: None,
         data: None,
@@ -443,7 +443,7 @@ mod tests {
         Diagnostic {
             rule,
             severity: Severity::Warning,
-            message: format!("{rule} here"),
+            message: format!("{rule} here").into(),
             range,
             fix,
         }

@@ -55,7 +55,7 @@ mod tests {
                 Diagnostic {
                     rule: f.rule,
                     severity: f.severity,
-                    message: f.message.to_owned(),
+                    message: f.message.into(),
                     fix: f
                         .fix
                         .map(|(title, to)| Fix::replace(title, range.clone(), to)),
