@@ -281,11 +281,11 @@ impl Headings {
     /// The headings of `doc`: the ones a piece was last judged against if the draft's
     /// headings still read the same, else built afresh.
     fn of(doc: &Document, pieces: &[(usize, &Piece)]) -> Arc<Headings> {
-        let signature = Signature::of(doc);
         let previous = pieces.iter().find_map(|(_, piece)| {
             let judged = piece.judged.lock().unwrap_or_else(|e| e.into_inner());
             judged.as_ref().map(|(headings, _)| headings.clone())
         });
+        let signature = Signature::of(doc, previous.as_ref().map(|h| &h.signature));
         match previous {
             Some(headings) if headings.signature == signature => headings,
             _ => Arc::new(Headings {
@@ -311,11 +311,13 @@ struct Signature {
 }
 
 impl Signature {
-    fn of(doc: &Document) -> Signature {
+    /// The signature of `doc`'s sections, its buffers sized like `previous` (most likely
+    /// equal).
+    fn of(doc: &Document, previous: Option<&Signature>) -> Signature {
         let mut signature = Signature {
             sections: Vec::with_capacity(doc.sections.len()),
-            numbers: Vec::new(),
-            labels: String::new(),
+            numbers: Vec::with_capacity(previous.map_or(0, |p| p.numbers.len())),
+            labels: String::with_capacity(previous.map_or(0, |p| p.labels.len())),
         };
         for section in &doc.sections {
             let numbering = match &section.numbering {
@@ -345,8 +347,10 @@ fn count_u32(length: usize) -> u32 {
 /// The attachment kind an unnumbered heading names by its first word (`Annex: Tables`).
 fn unnumbered_attachment(heading: &str) -> Option<Kind> {
     let heading = heading.trim_start();
+    // By bytes: the first byte of any other character is no ASCII letter either.
     let word_end = heading
-        .find(|c: char| !c.is_ascii_alphabetic())
+        .bytes()
+        .position(|b| !b.is_ascii_alphabetic())
         .unwrap_or(heading.len());
     keyword_kind(&heading[..word_end]).filter(|k| k.is_attachment())
 }
@@ -1415,6 +1419,41 @@ mod tests {
 
     fn plan(body: &str) -> String {
         format!("{PLAN}{body}\n")
+    }
+
+    /// The judgement keeps the headings index and each piece's verdicts between edits of
+    /// the server's draft: after each edit, whether it renumbers a heading elsewhere,
+    /// changes a level or leaves the headings alone, the findings are a fresh analysis's.
+    #[test]
+    fn kept_verdicts_follow_the_headings() {
+        use crate::analysis::incremental::AnalysisCache;
+        use crate::analysis::{analyze, DocumentKind};
+        use crate::config::Config;
+        let config = Config::default();
+        let found = |analysis: crate::analysis::Analysis| -> Vec<(std::ops::Range<usize>, String)> {
+            analysis
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.rule == RULE)
+                .map(|d| (d.range, d.message))
+                .collect()
+        };
+        let mut cache = AnalysisCache::with_min_chunk(1);
+        let mut text = plan("See Section 4.\n\nSee Section 3 and Section 2.3.\n\nOther text.");
+        let edits: &[(&str, &str)] = &[
+            ("", ""),
+            ("## 3. Timetable", "## 4. Timetable"),
+            ("Other text.", "Other texts."),
+            ("### 2.2 Loans", "### 2.3 Loans"),
+            ("## 2. Funding", "# 2. Funding"),
+            ("## 4. Timetable", "## 3. Timetable"),
+        ];
+        for (before, after) in edits {
+            text = text.replacen(before, after, 1);
+            let kept = found(cache.reanalyze(&text, DocumentKind::Markdown, &config));
+            let fresh = found(analyze(&text, DocumentKind::Markdown, &config));
+            assert_eq!(kept, fresh, "after {before:?} -> {after:?} in {text:?}");
+        }
     }
 
     #[test]
