@@ -33,13 +33,15 @@
 //! `policy-lsp.toml`, or a glossary file listed in `[glossary] files`) and they are
 //! treated as known.
 
+use std::collections::HashSet;
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 use std::ops::Range;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use regex::Regex;
 
 use super::{Context, Gathered, Reporter, Rule, Scope};
-use crate::analysis::fnv::FnvHashSet;
+use crate::analysis::fnv::{Fnv, FnvHashSet};
 use crate::analysis::terms::term_key;
 use crate::analysis::Severity;
 use crate::glossary;
@@ -72,12 +74,56 @@ fn check(cx: &Context, out: &mut Reporter) {
 /// An acronym's first use in a piece of the draft (outside headings, not shouted).
 struct FirstUse {
     word: String,
-    /// The word's [`term_key`], worked out once here rather than on every judgement.
-    key: String,
+    key: Key,
     /// Offset in the piece.
     at: usize,
     /// Known, a currency, a symbol, a fiscal year or a Roman numeral.
     exempt: bool,
+}
+
+/// A word's [`term_key`] and its hash, worked out once in [`gather`]: the judgement puts
+/// every piece's keys in one set on every judgement (every keystroke in the server).
+#[derive(PartialEq, Eq)]
+struct Key {
+    hash: u64,
+    text: String,
+}
+
+impl Key {
+    fn of(word: &str) -> Key {
+        let text = term_key(word);
+        Key {
+            hash: BuildHasherDefault::<Fnv>::default().hash_one(&text),
+            text,
+        }
+    }
+}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// Hashes a [`Key`] by the hash it carries.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+
+    /// Anything but a [`Key`]'s hash: folded in, byte by byte.
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
 }
 
 /// What [`gather`] keeps of a piece of the draft.
@@ -114,7 +160,7 @@ fn gather(cx: &Context) -> Gathered {
             seen_words.insert(word);
             first_uses.push(FirstUse {
                 word: word.to_owned(),
-                key: term_key(word),
+                key: Key::of(word),
                 at: block.range.start + range.start,
                 exempt: is_exempt(word, &prose[..range.start]),
             });
@@ -150,10 +196,10 @@ fn judge(cx: &Context, pieces: &[(usize, &Gathered)], out: &mut Reporter) {
             Some((*offset..end, gathered.downcast_ref::<Piece>()?))
         })
         .collect();
-    // Every piece's first uses pass through this set on every judgement (every keystroke
-    // in the server): FNV, not SipHash, keys borrowed from the pieces, and one set, not
-    // one per word and one per key: a word seen before has its key in the set already.
-    let mut seen_keys = FnvHashSet::default();
+    // Every piece's first uses pass through this set on every judgement: keys borrowed
+    // from the pieces, hashed there, and one set, not one per word and one per key (a
+    // word seen before has its key in the set already).
+    let mut seen_keys: HashSet<&Key, BuildHasherDefault<KeyHasher>> = HashSet::default();
     let mut first_uses = Vec::new();
     for (range, piece) in &pieces {
         for FirstUse {
@@ -163,7 +209,7 @@ fn judge(cx: &Context, pieces: &[(usize, &Gathered)], out: &mut Reporter) {
             exempt,
         } in &piece.first_uses
         {
-            if !seen_keys.insert(key.as_str()) || *exempt || glossary_keys.contains(key) {
+            if !seen_keys.insert(key) || *exempt || glossary_keys.contains(&key.text) {
                 continue;
             }
             first_uses.push((word.as_str(), range.start + at));
