@@ -303,10 +303,10 @@ struct Signature {
     /// Each section's level, and its numbering scheme or, unnumbered, the attachment its
     /// heading names (`Annex: Tables`), if any.
     sections: Vec<(u8, Result<NumberingScheme, Option<Kind>>)>,
-    /// For each numbered section: its components' count, the components, its label's
-    /// length in bytes.
+    /// For each numbered section: its components' count, the components; and, if its
+    /// label is read, the label's length in bytes.
     numbers: Vec<u32>,
-    /// The numbered sections' labels, end to end.
+    /// The labels read, end to end.
     labels: String,
 }
 
@@ -323,18 +323,31 @@ impl Signature {
             let numbering = match &section.numbering {
                 None => Err(unnumbered_attachment(doc.source(section.heading.clone()))),
                 Some(numbering) => {
-                    let label = doc.source(numbering.label.clone());
-                    let count = numbering.components.len();
-                    signature.numbers.push(count_u32(count));
-                    signature.numbers.extend_from_slice(&numbering.components);
-                    signature.numbers.push(count_u32(label.len()));
-                    signature.labels.push_str(label);
+                    signature.add_numbering(numbering, doc);
                     Ok(numbering.scheme)
                 }
             };
             signature.sections.push((section.level, numbering));
         }
         signature
+    }
+
+    fn add_numbering(&mut self, numbering: &Numbering, doc: &Document) {
+        let count = numbering.components.len();
+        self.numbers.push(count_u32(count));
+        // Element by element: a copy of one to three numbers costs less than a call.
+        self.numbers.extend(numbering.components.iter().copied());
+        // Only a keyword's label is read as written (a `Section` number is parsed from
+        // it; an `Article` or Korean label is shown as the highest); the others are read
+        // by their components alone.
+        if matches!(
+            numbering.scheme,
+            NumberingScheme::Keyword(_) | NumberingScheme::Korean(_)
+        ) {
+            let label = doc.source(numbering.label.clone());
+            self.numbers.push(count_u32(label.len()));
+            self.labels.push_str(label);
+        }
     }
 }
 
