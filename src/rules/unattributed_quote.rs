@@ -145,6 +145,7 @@ fn judge(cx: &Context, pieces: &[(usize, &Gathered)], out: &mut Reporter) {
     }
 }
 
+/// Reports `quotation` unless `attribution` names who said it.
 fn report(quotation: &Quotation, attribution: Attribution, out: &mut Reporter) {
     match attribution {
         Attribution::Attributed => {}
