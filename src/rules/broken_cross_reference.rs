@@ -65,7 +65,7 @@
 //! Severity only (`[rules] broken-cross-reference = "warning"`, or `"off"`).
 
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
@@ -126,6 +126,19 @@ fn check(cx: &Context, out: &mut Reporter) {
     super::check_split(&RULE, cx, out);
 }
 
+/// What [`gather`] keeps of a piece of the draft.
+struct Piece {
+    references: Vec<Reference>,
+    /// The headings the references were last judged against and what was found then
+    /// (ranges relative to the piece): a draft's headings rarely change from one edit to
+    /// the next, so an unchanged piece is not judged again.
+    judged: Mutex<Option<(Arc<Headings>, Broken)>>,
+}
+
+/// The broken items of a piece's references: each one's range in the piece, and the
+/// message.
+type Broken = Vec<(Range<usize>, String)>;
+
 /// The block-local half: the references of every block that may point into the draft.
 fn gather(cx: &Context) -> Gathered {
     let doc = cx.doc;
@@ -148,33 +161,38 @@ fn gather(cx: &Context) -> Gathered {
             }
         }
     }
-    Box::new(found)
+    Box::new(Piece {
+        references: found,
+        judged: Mutex::new(None),
+    })
 }
 
 /// The document-wide half: each gathered reference against the draft's headings.
 fn judge(cx: &Context, pieces: &[(usize, &Gathered)], out: &mut Reporter) {
     let doc = cx.doc;
-    let gathered: Vec<(usize, &Vec<Reference>)> = pieces
+    let pieces: Vec<(usize, &Piece)> = pieces
         .iter()
-        .filter_map(|(offset, gathered)| {
-            Some((*offset, gathered.downcast_ref::<Vec<Reference>>()?))
-        })
-        .filter(|(_, references)| !references.is_empty())
+        .filter_map(|(offset, gathered)| Some((*offset, gathered.downcast_ref::<Piece>()?)))
+        .filter(|(_, piece)| !piece.references.is_empty())
         .collect();
     // Many drafts refer to no part of themselves: their headings need no index.
-    if gathered.is_empty() {
+    if pieces.is_empty() {
         return;
     }
-    let paths = SectionPaths::build(doc);
-    let index = Index::build(doc, &paths);
-    for (offset, references) in gathered {
-        for reference in references {
-            for item in &reference.items {
-                let range = item.range.start + offset..item.range.end + offset;
-                if let Some(message) = index.missing(reference, item, doc.source(range.clone())) {
-                    out.report(range, message, None);
-                }
-            }
+    let headings = Headings::of(doc, &pieces);
+    for (offset, piece) in pieces {
+        let mut judged = piece.judged.lock().unwrap_or_else(|e| e.into_inner());
+        let current = matches!(&*judged, Some((h, _)) if Arc::ptr_eq(h, &headings));
+        if !current {
+            let found = headings.index.broken(doc, offset, &piece.references);
+            *judged = Some((headings.clone(), found));
+        }
+        for (range, message) in judged.iter().flat_map(|(_, found)| found) {
+            out.report(
+                range.start + offset..range.end + offset,
+                message.clone(),
+                None,
+            );
         }
     }
 }
@@ -198,6 +216,9 @@ enum Style {
     Roman,
     Hangul,
 }
+
+/// How many [`Style`]s there are.
+const STYLES: usize = 4;
 
 impl Part {
     fn style(self) -> Style {
@@ -249,41 +270,141 @@ impl Kind {
     }
 }
 
-/// The numbers the draft's headings carry. Built for every judgement (every keystroke in
-/// the server), so it borrows its keys — section numbers from [`SectionPaths`], labels and
-/// keyword numbers from the document — and writes a number out only for a message.
+/// The draft's headings as the judgement reads them: the [`Index`], and the
+/// [`Signature`] it was built from, to tell whether it still holds for the draft.
+struct Headings {
+    signature: Signature,
+    index: Index,
+}
+
+impl Headings {
+    /// The headings of `doc`: the ones a piece was last judged against if the draft's
+    /// headings still read the same, else built afresh.
+    fn of(doc: &Document, pieces: &[(usize, &Piece)]) -> Arc<Headings> {
+        let previous = pieces.iter().find_map(|(_, piece)| {
+            let judged = piece.judged.lock().unwrap_or_else(|e| e.into_inner());
+            judged.as_ref().map(|(headings, _)| headings.clone())
+        });
+        let signature = Signature::of(doc, previous.as_ref().map(|h| &h.signature));
+        match previous {
+            Some(headings) if headings.signature == signature => headings,
+            _ => Arc::new(Headings {
+                index: Index::build(doc),
+                signature,
+            }),
+        }
+    }
+}
+
+/// Everything [`Index::build`] reads of the draft's sections, in order, without their
+/// offsets (which move with every edit above them): equal signatures give equal indexes.
+#[derive(PartialEq)]
+struct Signature {
+    /// Each section's level, and its numbering scheme or, unnumbered, the attachment its
+    /// heading names (`Annex: Tables`), if any.
+    sections: Vec<(u8, Result<NumberingScheme, Option<Kind>>)>,
+    /// For each numbered section: its components' count, the components; and, if its
+    /// label is read, the label's length in bytes.
+    numbers: Vec<u32>,
+    /// The labels read, end to end.
+    labels: String,
+}
+
+impl Signature {
+    /// The signature of `doc`'s sections, its buffers sized like `previous` (most likely
+    /// equal).
+    fn of(doc: &Document, previous: Option<&Signature>) -> Signature {
+        let mut signature = Signature {
+            sections: Vec::with_capacity(doc.sections.len()),
+            numbers: Vec::with_capacity(previous.map_or(0, |p| p.numbers.len())),
+            labels: String::with_capacity(previous.map_or(0, |p| p.labels.len())),
+        };
+        for section in &doc.sections {
+            let numbering = match &section.numbering {
+                None => Err(unnumbered_attachment(doc.source(section.heading.clone()))),
+                Some(numbering) => {
+                    signature.add_numbering(numbering, doc);
+                    Ok(numbering.scheme)
+                }
+            };
+            signature.sections.push((section.level, numbering));
+        }
+        signature
+    }
+
+    fn add_numbering(&mut self, numbering: &Numbering, doc: &Document) {
+        let count = numbering.components.len();
+        self.numbers.push(count_u32(count));
+        // Element by element: a copy of one to three numbers costs less than a call.
+        self.numbers.extend(numbering.components.iter().copied());
+        // Only a keyword's label is read as written (a `Section` number is parsed from
+        // it; an `Article` or Korean label is shown as the highest); the others are read
+        // by their components alone.
+        if matches!(
+            numbering.scheme,
+            NumberingScheme::Keyword(_) | NumberingScheme::Korean(_)
+        ) {
+            let label = doc.source(numbering.label.clone());
+            self.numbers.push(count_u32(label.len()));
+            self.labels.push_str(label);
+        }
+    }
+}
+
+/// A length as a [`Signature`] records it (one that does not fit is recorded as the
+/// largest, which no real label or numbering reaches).
+fn count_u32(length: usize) -> u32 {
+    u32::try_from(length).unwrap_or(u32::MAX)
+}
+
+/// The attachment kind an unnumbered heading names by its first word (`Annex: Tables`).
+fn unnumbered_attachment(heading: &str) -> Option<Kind> {
+    let heading = heading.trim_start();
+    // By bytes: the first byte of any other character is no ASCII letter either.
+    let word_end = heading
+        .bytes()
+        .position(|b| !b.is_ascii_alphabetic())
+        .unwrap_or(heading.len());
+    keyword_kind(&heading[..word_end]).filter(|k| k.is_attachment())
+}
+
+/// The numbers the draft's headings carry. Kept from one judgement to the next while the
+/// headings stay the same ([`Headings`]), so it owns its keys.
 #[derive(Default)]
-struct Index<'a> {
+struct Index {
+    /// Every section's path; the keys below are stretches of it.
+    paths: SectionPaths,
     /// Every section number, alone and prefixed by its numbered ancestors' numbers:
     /// `3.` under `D.` is both `[3]` and `[D, 3]`; `1.1` is `[1, 1]`.
-    sections: FnvHashSet<&'a [Part]>,
+    sections: FnvHashSet<Box<[Part]>>,
     /// Section numbers that have numbered sub-headings.
-    parents: FnvHashSet<&'a [Part]>,
-    /// The highest last part, by the number before it and the last part's style.
-    highest: FnvHashMap<(&'a [Part], Style), Highest<'a>>,
+    parents: FnvHashSet<Box<[Part]>>,
+    /// The highest last part, by the number before it and (indexed by [`Style`]) the
+    /// last part's style.
+    highest: FnvHashMap<Box<[Part]>, [Option<Highest>; STYLES]>,
     /// The styles the draft numbers sections in (at most four).
     styles: Vec<Style>,
     /// Numbers of keyword headings (`Article 9` → `[9]`, `제4조의2` → `[4, 2]`).
-    kinds: FnvHashSet<(Kind, &'a [u32])>,
+    kinds: FnvHashMap<Kind, FnvHashSet<Box<[u32]>>>,
     /// The highest keyword heading of each kind with any, as written.
-    highest_kind: FnvHashMap<Kind, (u32, &'a str)>,
+    highest_kind: FnvHashMap<Kind, (u32, String)>,
     /// Kinds with a heading that names the keyword but has no number (`Annex: Tables`).
     unnumbered: FnvHashSet<Kind>,
 }
 
 /// The highest section number below one stem, with how to write it.
-#[derive(Clone, Copy)]
-struct Highest<'a> {
+#[derive(Clone)]
+struct Highest {
     value: u32,
-    number: &'a [Part],
+    /// Where the number lies in [`SectionPaths::parts`].
+    number: Range<usize>,
     /// Its heading is numbered in lower case (`b.`, `iv.`).
     lower: bool,
 }
 
 /// The section number of every heading that has one, and where its segments start: one
 /// segment per numbered heading on the way down, a decimal number extending its parent's
-/// (`1.1` under `1.`) replacing it. The numbers lie end to end in one buffer, so that the
-/// [`Index`] can borrow them.
+/// (`1.1` under `1.`) replacing it. The numbers lie end to end in one buffer.
 #[derive(Default)]
 struct SectionPaths {
     /// Every path's parts, one path after another.
@@ -365,10 +486,10 @@ impl SectionPaths {
     }
 }
 
-impl<'a> Index<'a> {
-    fn build(doc: &'a Document, paths: &'a SectionPaths) -> Index<'a> {
-        // Each segment start gives at most one key of each table: sized once, they never
-        // grow.
+impl Index {
+    fn build(doc: &Document) -> Index {
+        let paths = SectionPaths::build(doc);
+        // Each segment start gives at most one key of each table.
         let keys = paths.cuts.len();
         let mut index = Index {
             sections: FnvHashSet::with_capacity_and_hasher(keys, Default::default()),
@@ -378,75 +499,90 @@ impl<'a> Index<'a> {
         };
         for (section, span) in doc.sections.iter().zip(&paths.of_section) {
             let Some(numbering) = &section.numbering else {
-                index.note_unnumbered(doc.source(section.heading.clone()));
+                let heading = doc.source(section.heading.clone());
+                index.unnumbered.extend(unnumbered_attachment(heading));
                 continue;
             };
             if let Some(kind) = kind_of(numbering.scheme) {
                 index.add_kind(kind, numbering, doc.source(numbering.label.clone()));
             } else if let Some(span) = span {
-                index.add_path(
-                    &paths.parts[span.parts.clone()],
-                    &paths.cuts[span.cuts.clone()],
-                    numbering.scheme,
-                );
+                index.add_path(&paths, span, numbering.scheme);
             }
         }
+        index.paths = paths;
         index
     }
 
-    fn note_unnumbered(&mut self, heading: &str) {
-        let heading = heading.trim_start();
-        let word_end = heading
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .unwrap_or(heading.len());
-        if let Some(kind) = keyword_kind(&heading[..word_end]).filter(|k| k.is_attachment()) {
-            self.unnumbered.insert(kind);
-        }
-    }
-
-    fn add_kind(&mut self, kind: Kind, numbering: &'a Numbering, label: &'a str) {
+    fn add_kind(&mut self, kind: Kind, numbering: &Numbering, label: &str) {
         let Some(&first) = numbering.components.first() else {
             return;
         };
-        self.kinds.insert((kind, &numbering.components));
-        let highest = self.highest_kind.entry(kind).or_insert((0, ""));
+        let numbers = self.kinds.entry(kind).or_default();
+        if !numbers.contains(numbering.components.as_slice()) {
+            numbers.insert(numbering.components.as_slice().into());
+        }
+        let highest = self.highest_kind.entry(kind).or_insert((0, String::new()));
         if first >= highest.0 {
-            *highest = (first, label);
+            highest.0 = first;
+            highest.1.clear();
+            highest.1.push_str(label);
         }
     }
 
-    fn add_path(&mut self, parts: &'a [Part], cuts: &[usize], scheme: NumberingScheme) {
+    fn add_path(&mut self, paths: &SectionPaths, span: &PathSpan, scheme: NumberingScheme) {
         let lower = matches!(
             scheme,
             NumberingScheme::Letter { upper: false } | NumberingScheme::Roman { upper: false }
         );
+        let parts = &paths.parts[span.parts.clone()];
         for part in parts {
             if !self.styles.contains(&part.style()) {
                 self.styles.push(part.style());
             }
         }
-        for &cut in cuts {
+        for &cut in &paths.cuts[span.cuts.clone()] {
             let key = &parts[cut..];
-            if let Some((last, stem)) = key.split_last() {
-                if !stem.is_empty() {
-                    self.parents.insert(stem);
-                }
-                let highest = Highest {
-                    value: last.value(),
-                    number: key,
-                    lower,
-                };
-                self.highest
-                    .entry((stem, last.style()))
-                    .and_modify(|entry| {
-                        if highest.value >= entry.value {
-                            *entry = highest;
-                        }
-                    })
-                    .or_insert(highest);
+            let Some((last, stem)) = key.split_last() else {
+                continue;
+            };
+            if !stem.is_empty() && !self.parents.contains(stem) {
+                self.parents.insert(stem.into());
             }
-            self.sections.insert(key);
+            let highest = Highest {
+                value: last.value(),
+                number: span.parts.start + cut..span.parts.end,
+                lower,
+            };
+            let slots = match self.highest.get_mut(stem) {
+                Some(slots) => slots,
+                None => self.highest.entry(stem.into()).or_default(),
+            };
+            let slot = &mut slots[last.style() as usize];
+            if slot
+                .as_ref()
+                .is_none_or(|entry| highest.value >= entry.value)
+            {
+                *slot = Some(highest);
+            }
+            if !self.sections.contains(key) {
+                self.sections.insert(key.into());
+            }
         }
+    }
+
+    /// What `references`, gathered from the piece of `doc` at `offset`, point to that the
+    /// draft does not have.
+    fn broken(&self, doc: &Document, offset: usize, references: &[Reference]) -> Broken {
+        let mut found = Vec::new();
+        for reference in references {
+            for item in &reference.items {
+                let written = doc.source(item.range.start + offset..item.range.end + offset);
+                if let Some(message) = self.missing(reference, item, written) {
+                    found.push((item.range.clone(), message));
+                }
+            }
+        }
+        found
     }
 
     /// The message for `item` when it points nowhere; `None` when it resolves or can't be
@@ -515,24 +651,27 @@ impl<'a> Index<'a> {
     fn highest_section(&self, parts: &[Part]) -> Option<String> {
         let (last, stem) = parts.split_last()?;
         let top: &[Part] = &[];
-        self.highest
-            .get(&(stem, last.style()))
-            .or_else(|| self.highest.get(&(top, parts[0].style())))
-            .map(|highest| render(highest.number, highest.lower))
+        let highest_of =
+            |stem: &[Part], style: Style| self.highest.get(stem)?[style as usize].as_ref();
+        highest_of(stem, last.style())
+            .or_else(|| highest_of(top, parts[0].style()))
+            .map(|highest| render(&self.paths.parts[highest.number.clone()], highest.lower))
     }
 
     fn missing_kind(&self, kind: Kind, item: &Item, korean: bool) -> Option<Gap> {
-        let Some(&(_, highest)) = self.highest_kind.get(&kind) else {
+        let Some((_, highest)) = self.highest_kind.get(&kind) else {
             let judged = kind.is_attachment() && !self.unnumbered.contains(&kind);
             return judged.then_some(Gap::NoneOfKind(kind));
         };
+        let numbers = self.kinds.get(&kind);
         let mut found_main = false;
         for parts in item.readings() {
             let values: Vec<u32> = parts.iter().map(|p| p.value()).collect();
-            if self.kinds.contains(&(kind, values.as_slice())) {
+            let numbered = |values: &[u32]| numbers.is_some_and(|n| n.contains(values));
+            if numbered(&values) {
                 return None;
             }
-            found_main |= values.len() > 1 && self.kinds.contains(&(kind, &values[..1]));
+            found_main |= values.len() > 1 && numbered(&values[..1]);
         }
         // `Article 5.2` may be paragraph 2 of Article 5; a Korean branch article
         // (`제4조의2`) is an article of its own.
@@ -540,7 +679,7 @@ impl<'a> Index<'a> {
             return None;
         }
         Some(Gap::NoSuch {
-            highest: Some(highest.to_owned()),
+            highest: Some(highest.clone()),
         })
     }
 }
@@ -959,16 +1098,25 @@ fn korean_reference(prose: &str, captures: &regex::Captures, base: usize) -> Opt
 
 /// The kind a keyword names; `None` for `section`.
 fn keyword_kind(word: &str) -> Option<Kind> {
-    let lower = word.to_ascii_lowercase();
-    Some(match lower.as_str() {
-        "part" | "parts" => Kind::Part,
-        "chapter" | "chapters" => Kind::Chapter,
-        "article" | "articles" => Kind::Article,
-        "annex" | "annexes" => Kind::Annex,
-        "appendix" | "appendices" => Kind::Appendix,
-        "schedule" | "schedules" => Kind::Schedule,
-        _ => return None,
-    })
+    const WORDS: &[(&str, Kind)] = &[
+        ("part", Kind::Part),
+        ("parts", Kind::Part),
+        ("chapter", Kind::Chapter),
+        ("chapters", Kind::Chapter),
+        ("article", Kind::Article),
+        ("articles", Kind::Article),
+        ("annex", Kind::Annex),
+        ("annexes", Kind::Annex),
+        ("appendix", Kind::Appendix),
+        ("appendices", Kind::Appendix),
+        ("schedule", Kind::Schedule),
+        ("schedules", Kind::Schedule),
+    ];
+    // Compared in place: the judgement asks this of every unnumbered heading.
+    WORDS
+        .iter()
+        .find(|(keyword, _)| keyword.eq_ignore_ascii_case(word))
+        .map(|&(_, kind)| kind)
 }
 
 /// `Articles` → `Article`, `Appendices` → `Appendix`, `§§` → `§`, case kept.
@@ -1284,6 +1432,41 @@ mod tests {
 
     fn plan(body: &str) -> String {
         format!("{PLAN}{body}\n")
+    }
+
+    /// The judgement keeps the headings index and each piece's verdicts between edits of
+    /// the server's draft: after each edit, whether it renumbers a heading elsewhere,
+    /// changes a level or leaves the headings alone, the findings are a fresh analysis's.
+    #[test]
+    fn kept_verdicts_follow_the_headings() {
+        use crate::analysis::incremental::AnalysisCache;
+        use crate::analysis::{analyze, DocumentKind};
+        use crate::config::Config;
+        let config = Config::default();
+        let found = |analysis: crate::analysis::Analysis| -> Vec<(std::ops::Range<usize>, String)> {
+            analysis
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.rule == RULE)
+                .map(|d| (d.range, d.message))
+                .collect()
+        };
+        let mut cache = AnalysisCache::with_min_chunk(1);
+        let mut text = plan("See Section 4.\n\nSee Section 3 and Section 2.3.\n\nOther text.");
+        let edits: &[(&str, &str)] = &[
+            ("", ""),
+            ("## 3. Timetable", "## 4. Timetable"),
+            ("Other text.", "Other texts."),
+            ("### 2.2 Loans", "### 2.3 Loans"),
+            ("## 2. Funding", "# 2. Funding"),
+            ("## 4. Timetable", "## 3. Timetable"),
+        ];
+        for (before, after) in edits {
+            text = text.replacen(before, after, 1);
+            let kept = found(cache.reanalyze(&text, DocumentKind::Markdown, &config));
+            let fresh = found(analyze(&text, DocumentKind::Markdown, &config));
+            assert_eq!(kept, fresh, "after {before:?} -> {after:?} in {text:?}");
+        }
     }
 
     #[test]

@@ -79,63 +79,89 @@ enum Local {
     PronounAlone(String),
 }
 
-/// The block-local half, the expensive one: for each quotation of the piece, in order,
-/// what its own block says of its speaker if it is a marked quotation that is judged
-/// (speech, not inside another quotation, not in a heading), else `None`.
+/// What [`gather`] keeps of a piece of the draft: only the quotations its blocks leave
+/// to the judgement, so that judging costs nothing for the quotations they settle.
+struct Piece {
+    /// How many quotations the piece has (the draft's quotations are the pieces', in
+    /// order).
+    quotations: usize,
+    /// By index in the piece, in order: each judged quotation that its own block does not
+    /// attribute — what the block says of its speaker for a marked quotation, `None` for a
+    /// block quote (judged from the blocks around it).
+    pending: Vec<(usize, Option<Local>)>,
+}
+
+/// The block-local half, the expensive one: each judged quotation of the piece (speech,
+/// not inside another quotation, not in a heading), with what its own block says of its
+/// speaker if it is a marked quotation; kept unless that attributes it.
 fn gather(cx: &Context) -> Gathered {
     let doc = cx.doc;
     let mut judge = Judge::new(doc, SpeechVerbs::new(&cx.config.speech_verbs));
-    let found: Vec<Option<Local>> = doc
-        .quotations
-        .iter()
-        .map(|quotation| {
-            let judged = quotation.form == QuotationForm::Marked
-                && quotation.kind == QuotationKind::Speech
-                && quotation.enclosing.is_none()
-                && !doc.blocks[quotation.block].is_heading();
-            judged.then(|| judge.marked_attribution(quotation))
-        })
-        .collect();
-    Box::new(found)
+    let mut pending = Vec::new();
+    for (index, quotation) in doc.quotations.iter().enumerate() {
+        let judged = quotation.kind == QuotationKind::Speech
+            && quotation.enclosing.is_none()
+            && !doc.blocks[quotation.block].is_heading();
+        if !judged {
+            continue;
+        }
+        let local = match quotation.form {
+            QuotationForm::Marked => match judge.marked_attribution(quotation) {
+                Local::Found(Attribution::Attributed) => continue,
+                local => Some(local),
+            },
+            QuotationForm::Block { .. } => None,
+        };
+        pending.push((index, local));
+    }
+    Box::new(Piece {
+        quotations: doc.quotations.len(),
+        pending,
+    })
 }
 
-/// The document-wide half: each quotation's verdict, from what its block said (a marked
-/// quotation) or from the blocks around it (a block quote).
+/// The document-wide half: the verdict on each quotation a piece left pending, from what
+/// its block said (a marked quotation) or from the blocks around it (a block quote).
 fn judge(cx: &Context, pieces: &[(usize, &Gathered)], out: &mut Reporter) {
     let doc = cx.doc;
     let mut judge = Judge::new(doc, SpeechVerbs::new(&cx.config.speech_verbs));
-    let gathered = pieces
-        .iter()
-        .filter_map(|(_, g)| g.downcast_ref::<Vec<Option<Local>>>())
-        .flatten();
-    for (index, (quotation, local)) in doc.quotations.iter().zip(gathered).enumerate() {
-        let in_heading = doc.blocks[quotation.block].is_heading();
-        if quotation.kind != QuotationKind::Speech || quotation.enclosing.is_some() || in_heading {
-            continue;
+    let mut first = 0;
+    for piece in pieces.iter().filter_map(|(_, g)| g.downcast_ref::<Piece>()) {
+        for (in_piece, local) in &piece.pending {
+            let index = first + in_piece;
+            let Some(quotation) = doc.quotations.get(index) else {
+                continue;
+            };
+            let attribution = match local {
+                Some(Local::Found(attribution)) => attribution.clone(),
+                Some(Local::PronounAlone(pronoun)) => {
+                    judge.unless_named_before(pronoun.clone(), quotation.block)
+                }
+                None => judge.attribution(index),
+            };
+            report(quotation, attribution, out);
         }
-        let attribution = match local {
-            Some(Local::Found(attribution)) => attribution.clone(),
-            Some(Local::PronounAlone(pronoun)) => {
-                judge.unless_named_before(pronoun.clone(), quotation.block)
-            }
-            None => judge.attribution(index),
-        };
-        match attribution {
-            Attribution::Attributed => {}
-            Attribution::Missing => out.report(
-                quotation.range.clone(),
-                "Quotation is not attributed to anyone; name who said it or cite its source",
-                None,
+        first += piece.quotations;
+    }
+}
+
+/// Reports `quotation` unless `attribution` names who said it.
+fn report(quotation: &Quotation, attribution: Attribution, out: &mut Reporter) {
+    match attribution {
+        Attribution::Attributed => {}
+        Attribution::Missing => out.report(
+            quotation.range.clone(),
+            "Quotation is not attributed to anyone; name who said it or cite its source",
+            None,
+        ),
+        Attribution::AmbiguousPronoun(pronoun) => out.report(
+            quotation.range.clone(),
+            format!(
+                "Speaker is ambiguous: no person is named before `{pronoun}` in this or \
+                 the previous paragraph; name who said it"
             ),
-            Attribution::AmbiguousPronoun(pronoun) => out.report(
-                quotation.range.clone(),
-                format!(
-                    "Speaker is ambiguous: no person is named before `{pronoun}` in this or \
-                     the previous paragraph; name who said it"
-                ),
-                None,
-            ),
-        }
+            None,
+        ),
     }
 }
 

@@ -34,12 +34,14 @@
 //! treated as known.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 use std::ops::Range;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use regex::Regex;
 
 use super::{Context, Gathered, Reporter, Rule, Scope};
+use crate::analysis::fnv::{Fnv, FnvHashSet};
 use crate::analysis::terms::term_key;
 use crate::analysis::Severity;
 use crate::glossary;
@@ -72,10 +74,56 @@ fn check(cx: &Context, out: &mut Reporter) {
 /// An acronym's first use in a piece of the draft (outside headings, not shouted).
 struct FirstUse {
     word: String,
+    key: Key,
     /// Offset in the piece.
     at: usize,
     /// Known, a currency, a symbol, a fiscal year or a Roman numeral.
     exempt: bool,
+}
+
+/// A word's [`term_key`] and its hash, worked out once in [`gather`]: the judgement puts
+/// every piece's keys in one set on every judgement (every keystroke in the server).
+#[derive(PartialEq, Eq)]
+struct Key {
+    hash: u64,
+    text: String,
+}
+
+impl Key {
+    fn of(word: &str) -> Key {
+        let text = term_key(word);
+        Key {
+            hash: BuildHasherDefault::<Fnv>::default().hash_one(&text),
+            text,
+        }
+    }
+}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// Hashes a [`Key`] by the hash it carries.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+
+    /// Anything but a [`Key`]'s hash: folded in, byte by byte.
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
 }
 
 /// What [`gather`] keeps of a piece of the draft.
@@ -85,14 +133,14 @@ struct Piece {
     /// The last search for acronyms written in lower case run over this piece, and the
     /// words it found here (a draft's candidates rarely change from one edit to the next,
     /// so unchanged pieces are not searched again).
-    lower_case: Mutex<Option<(Arc<LowerCaseSearch>, HashSet<String>)>>,
+    lower_case: Mutex<Option<(Arc<LowerCaseSearch>, FnvHashSet<String>)>>,
 }
 
 /// The block-local half: each acronym's first use in the piece. A shouted use counts for
 /// nothing (the word may be a real acronym elsewhere), so it is left out.
 fn gather(cx: &Context) -> Gathered {
     let doc = cx.doc;
-    let mut seen_words = HashSet::new();
+    let mut seen_words = FnvHashSet::default();
     let mut first_uses = Vec::new();
     for block in doc.blocks.iter().filter(|b| !b.is_heading()) {
         let prose = doc.prose(block.range.clone());
@@ -112,6 +160,7 @@ fn gather(cx: &Context) -> Gathered {
             seen_words.insert(word);
             first_uses.push(FirstUse {
                 word: word.to_owned(),
+                key: Key::of(word),
                 at: block.range.start + range.start,
                 exempt: is_exempt(word, &prose[..range.start]),
             });
@@ -127,7 +176,7 @@ fn gather(cx: &Context) -> Gathered {
 /// unless exempt, in the glossary, written in lower case somewhere, or expanded before.
 fn judge(cx: &Context, pieces: &[(usize, &Gathered)], out: &mut Reporter) {
     let doc = cx.doc;
-    let glossary_keys: HashSet<String> = cx
+    let glossary_keys: FnvHashSet<String> = cx
         .config
         .glossary
         .keys()
@@ -147,23 +196,23 @@ fn judge(cx: &Context, pieces: &[(usize, &Gathered)], out: &mut Reporter) {
             Some((*offset..end, gathered.downcast_ref::<Piece>()?))
         })
         .collect();
-    let mut seen_words = HashSet::new();
-    let mut seen_keys = HashSet::new();
+    // Every piece's first uses pass through this set on every judgement: keys borrowed
+    // from the pieces, hashed there, and one set, not one per word and one per key (a
+    // word seen before has its key in the set already).
+    let mut seen_keys: HashSet<&Key, BuildHasherDefault<KeyHasher>> = HashSet::default();
     let mut first_uses = Vec::new();
     for (range, piece) in &pieces {
-        for FirstUse { word, at, exempt } in &piece.first_uses {
-            let word = word.as_str();
-            if !seen_words.insert(word) {
+        for FirstUse {
+            word,
+            key,
+            at,
+            exempt,
+        } in &piece.first_uses
+        {
+            if !seen_keys.insert(key) || *exempt || glossary_keys.contains(&key.text) {
                 continue;
             }
-            let key = term_key(word);
-            if !seen_keys.insert(key.clone()) {
-                continue;
-            }
-            if *exempt || glossary_keys.contains(&key) {
-                continue;
-            }
-            first_uses.push((word, range.start + at));
+            first_uses.push((word.as_str(), range.start + at));
         }
     }
     let emphasised = written_in_lower_case(&doc.prose, &pieces, &first_uses);
@@ -194,7 +243,7 @@ fn written_in_lower_case(
     prose: &str,
     pieces: &[(Range<usize>, &Piece)],
     candidates: &[(&str, usize)],
-) -> HashSet<String> {
+) -> FnvHashSet<String> {
     let mut alternatives: Vec<String> = candidates
         .iter()
         .map(|(w, _)| regex::escape(&w.to_lowercase()))
@@ -212,7 +261,7 @@ fn written_in_lower_case(
         .filter(|search| search.alternatives == alternatives)
         .cloned();
     let search = previous.unwrap_or_else(|| Arc::new(LowerCaseSearch::new(alternatives)));
-    let mut found = HashSet::new();
+    let mut found = FnvHashSet::default();
     for ((range, _), cache) in pieces.iter().zip(&mut caches) {
         let current = matches!(&**cache, Some((s, _)) if Arc::ptr_eq(s, &search));
         if !current {
@@ -252,13 +301,15 @@ impl LowerCaseSearch {
     }
 
     /// The words found in `prose`.
-    fn find(&self, prose: &str) -> HashSet<String> {
-        self.regex.as_ref().map_or_else(HashSet::new, |regex| {
-            regex
-                .find_iter(prose)
-                .map(|m| m.as_str().to_owned())
-                .collect()
-        })
+    fn find(&self, prose: &str) -> FnvHashSet<String> {
+        self.regex
+            .as_ref()
+            .map_or_else(FnvHashSet::default, |regex| {
+                regex
+                    .find_iter(prose)
+                    .map(|m| m.as_str().to_owned())
+                    .collect()
+            })
     }
 }
 
