@@ -1443,7 +1443,7 @@ mod tests {
         use crate::analysis::{analyze, DocumentKind};
         use crate::config::Config;
         let config = Config::default();
-        let found = |analysis: crate::analysis::Analysis| -> Vec<(std::ops::Range<usize>, String)> {
+        let found = |analysis: crate::analysis::Analysis| -> Vec<(std::ops::Range<usize>, crate::analysis::Message)> {
             analysis
                 .diagnostics
                 .into_iter()
