@@ -180,6 +180,8 @@ const PIECES: &[&str] = &[
     "   ",
     "    ",
     "\t",
+    // A paragraph indented as licences and memos indent theirs.
+    "\n\n  ",
     "<!--",
     "-->",
     "<!-- policy-lsp: ignore -->",
@@ -325,6 +327,37 @@ fn equal_after_random_edits() {
         chunked * 2 > steps,
         "{chunked} of {steps} steps were chunked"
     );
+}
+
+/// Plain-text drafts that indent their paragraphs (licences, memos) are cut into chunks
+/// like any other, and stay equal to `analyze` as their paragraphs are edited.
+#[test]
+fn indented_plain_text_paragraphs_are_chunked() {
+    let config = Config::default();
+    let mut text: String = (0..40)
+        .map(|i| {
+            format!(
+                "  {i}. The Licensee (\"the Fund\") shall report 30 trillion won\n  \
+                 within 12 months, as the Ministry of Finance (MOF) said.\n\n"
+            )
+        })
+        .collect();
+    let mut cache = AnalysisCache::new();
+    assert_reanalysis_equal(
+        &mut cache,
+        &text,
+        DocumentKind::PlainText,
+        &config,
+        "indented",
+    );
+    let (chunks, whole) = cache.chunking();
+    assert!(chunks > 1 && !whole, "{chunks} chunks");
+    let mut rng = Rng(0x5DEE_CE66_D1CE_4E5B);
+    for step in 0..60 {
+        random_edit(&mut rng, &mut text);
+        let what = format!("indented after edit {step}");
+        assert_reanalysis_equal(&mut cache, &text, DocumentKind::PlainText, &config, &what);
+    }
 }
 
 /// Link reference and footnote definitions apply to the whole draft: such a draft is read

@@ -354,12 +354,24 @@ fn read_chunks(
 }
 
 /// Offsets in `text` (itself starting at a chunk boundary) where a chunk may start: line
-/// starts after a blank line ending in `\n`, where a top-level block begins with no
-/// indentation. Reliable for every offset whose line is complete in `text`.
+/// starts after a blank line ending in `\n`, where a top-level block begins — in Markdown
+/// with no indentation (an indented line may continue a list item or be code); in plain
+/// text on any line that is not blank, since a blank line ends every plain-text block
+/// however the next line is indented (licences and memos indent their paragraphs).
+/// Reliable for every offset whose line is complete in `text`.
 fn boundaries(text: &str, kind: DocumentKind) -> Vec<usize> {
     let bytes = text.as_bytes();
+    let starts_block = |at: usize| -> bool {
+        match kind {
+            DocumentKind::Markdown => bytes.get(at).is_some_and(|b| !b.is_ascii_whitespace()),
+            DocumentKind::PlainText => bytes[at.min(bytes.len())..]
+                .iter()
+                .take_while(|&&b| b != b'\n' && b != b'\r')
+                .any(|b| !matches!(b, b' ' | b'\t')),
+        }
+    };
     let after_blank_line = |at: usize| -> bool {
-        if at == 0 || bytes[at - 1] != b'\n' || bytes.get(at).is_none_or(u8::is_ascii_whitespace) {
+        if at == 0 || bytes[at - 1] != b'\n' || !starts_block(at) {
             return false;
         }
         let mut end = at - 1;
