@@ -188,28 +188,39 @@ const KEPT_PATTERNS: usize = 8;
 /// `pattern` compiled, or `None` if it is too large. A draft's pattern changes only when
 /// its definitions do, and the language server analyses the same draft at every
 /// keystroke: compiling it cost several times the search (7.7 M instructions of a 35 kB
-/// licence's 12.8 M per keystroke), so the last few are kept, most recent last.
+/// licence's 12.8 M per keystroke), so the last few are kept.
 fn compiled(pattern: String) -> Option<Arc<Regex>> {
-    static KEPT: Mutex<Vec<(String, Arc<Regex>)>> = Mutex::new(Vec::new());
-    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(at) = kept.iter().position(|(p, _)| *p == pattern) {
-        let entry = kept.remove(at);
-        let regex = entry.1.clone();
-        kept.push(entry);
-        return Some(regex);
+    static KEPT: Mutex<KeptPatterns> = Mutex::new(KeptPatterns(Vec::new()));
+    KEPT.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .compiled(pattern)
+}
+
+/// The last [`KEPT_PATTERNS`] patterns compiled, most recently used last.
+struct KeptPatterns(Vec<(String, Arc<Regex>)>);
+
+impl KeptPatterns {
+    fn compiled(&mut self, pattern: String) -> Option<Arc<Regex>> {
+        let kept = &mut self.0;
+        if let Some(at) = kept.iter().position(|(p, _)| *p == pattern) {
+            let entry = kept.remove(at);
+            let regex = entry.1.clone();
+            kept.push(entry);
+            return Some(regex);
+        }
+        // Terms come from the draft; a pathological one only costs this rule, never the run.
+        let regex = Arc::new(
+            RegexBuilder::new(&pattern)
+                .size_limit(USES_SIZE_LIMIT)
+                .build()
+                .ok()?,
+        );
+        if kept.len() == KEPT_PATTERNS {
+            kept.remove(0);
+        }
+        kept.push((pattern, regex.clone()));
+        Some(regex)
     }
-    // Terms come from the draft; a pathological one only costs this rule, never the run.
-    let regex = Arc::new(
-        RegexBuilder::new(&pattern)
-            .size_limit(USES_SIZE_LIMIT)
-            .build()
-            .ok()?,
-    );
-    if kept.len() == KEPT_PATTERNS {
-        kept.remove(0);
-    }
-    kept.push((pattern, regex.clone()));
-    Some(regex)
 }
 
 /// Any of `keys` in any inflection, between characters that are not letters, digits or `&`,
@@ -329,6 +340,22 @@ mod tests {
             }
             assert!(matches > 100, "{matches}");
         }
+    }
+
+    /// A draft's pattern is compiled once while it is among the last few searched, and
+    /// compiled again once enough other drafts' patterns have pushed it out.
+    #[test]
+    fn compiled_patterns_are_kept_for_the_next_keystroke() {
+        let pattern = |n: usize| super::uses_pattern(&[&format!("kept term {n}")]);
+        let mut kept = super::KeptPatterns(Vec::new());
+        let first = kept.compiled(pattern(0)).unwrap();
+        let again = kept.compiled(pattern(0)).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&first, &again));
+        for n in 1..=super::KEPT_PATTERNS {
+            kept.compiled(pattern(n)).unwrap();
+        }
+        let recompiled = kept.compiled(pattern(0)).unwrap();
+        assert!(!std::sync::Arc::ptr_eq(&first, &recompiled));
     }
 
     /// Keys that `find_uses` searches with a `Phrase` never make a pattern that the
