@@ -189,6 +189,14 @@ const PIECES: &[&str] = &[
     "</div>",
     "[^1]",
     "[x]",
+    // Link references and their definitions, in other chunks: labels match without regard
+    // to case or runs of white space.
+    "\n\n[x]: http://example.org/x\n\n",
+    "\n\n[Long  Label]: /u \"Title\"\n\n",
+    "[X][]",
+    "[the text][long label]",
+    "![chart][x]",
+    "\n\n[^1]: A note.\n\n",
     "정부는 ",
     "5조 원",
     "🚢",
@@ -360,10 +368,12 @@ fn indented_plain_text_paragraphs_are_chunked() {
     }
 }
 
-/// Link reference and footnote definitions apply to the whole draft: such a draft is read
-/// whole, and chunked again once they are gone.
+/// A link reference definition applies to the whole draft: chunks read alone resolve
+/// their references to definitions in other chunks, and are read again when the draft's
+/// definitions change. A footnote definition is read with the whole draft, and so is a
+/// draft whose references might exhaust the parser's budget for expanding them.
 #[test]
-fn link_reference_definitions_read_whole() {
+fn link_reference_definitions_resolve_across_chunks() {
     let config = Config::default();
     let mut text = String::from(
         "# Plan\n\nSee [the fund] and [^1].\n\nThe fund grew 5 trillion.\n\n## Costs\n\nSome text.\n",
@@ -372,16 +382,32 @@ fn link_reference_definitions_read_whole() {
     let kind = DocumentKind::Markdown;
     assert_reanalysis_equal(&mut cache, &text, kind, &config, "before");
     assert!(!cache.chunking().1);
-    for definitions in ["[the fund]: https://example.org\n", "[^1]: A note.\n"] {
+    let unresolved = analyze(&text, kind, &config).document.prose;
+    for (definition, whole) in [
+        ("[The  Fund]: https://example.org\n", false),
+        ("[^1]: A note.\n", true),
+    ] {
         let at = text.len();
         text.push('\n');
-        text.push_str(definitions);
-        assert_reanalysis_equal(&mut cache, &text, kind, &config, definitions);
-        assert!(cache.chunking().1);
+        text.push_str(definition);
+        assert_reanalysis_equal(&mut cache, &text, kind, &config, definition);
+        assert_eq!(cache.chunking().1, whole, "{definition}");
+        assert!(cache.chunking().0 > 1);
+        // The reference's brackets are markup once it resolves.
+        let prose = analyze(&text, kind, &config).document.prose;
+        assert_ne!(prose[..at], unresolved[..at], "{definition}");
         text.truncate(at);
         assert_reanalysis_equal(&mut cache, &text, kind, &config, "after");
         assert!(!cache.chunking().1);
     }
+    // 100 references to a 1,000-byte destination could spend the whole budget.
+    let long = format!("\n[far]: https://example.org/{}\n", "a".repeat(1_000));
+    let references: String = (0..100)
+        .map(|i| format!("\nPoint {i} is [far].\n"))
+        .collect();
+    text = format!("{references}{long}");
+    assert_reanalysis_equal(&mut cache, &text, kind, &config, "budget");
+    assert!(cache.chunking().1);
 }
 
 /// A changed configuration or kind is never answered from chunks read under another.

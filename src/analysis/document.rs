@@ -6,11 +6,12 @@ use std::ops::Range;
 
 use super::figures::Figure;
 use super::headings::{HeadingMark, Section};
+use super::markdown::{self, Definitions, LinkFacts};
+use super::plaintext;
 use super::quotations::{Quotation, QuoteMark};
 use super::suppress::Suppressions;
 use super::terms::TermIndex;
 use super::text::LineIndex;
-use super::{markdown, plaintext};
 use crate::config::Config;
 
 /// Markdown or plain text; decides how blocks are found.
@@ -135,15 +136,22 @@ impl Document {
     /// crosses: blocks and prose mask, headings recognised (level 0, no sections),
     /// quotations, sentences, figures. No terms, no suppressions. Returns the headings
     /// for [`super::headings::outline`].
+    /// A Markdown piece's references to link definitions made elsewhere in the draft are
+    /// resolved against `elsewhere`; what the piece says about links is returned too.
     pub(crate) fn parse_local(
         text: &str,
         kind: DocumentKind,
         config: &Config,
-    ) -> (Document, Vec<HeadingMark>) {
-        let mut doc = Document::skeleton(text, kind);
+        elsewhere: &Definitions,
+    ) -> (Document, Vec<HeadingMark>, LinkFacts) {
+        let (skeleton, links) = match kind {
+            DocumentKind::Markdown => markdown::skeleton_of_piece(text, elsewhere),
+            DocumentKind::PlainText => (plaintext::skeleton(text), LinkFacts::default()),
+        };
+        let mut doc = Document::from_skeleton(text, kind, skeleton);
         let marks = super::headings::recognise_headings(&mut doc);
         doc.find_block_facts(config);
-        (doc, marks)
+        (doc, marks, links)
     }
 
     /// The text with its blocks, block quotes and prose mask; nothing found in them yet.
@@ -152,6 +160,10 @@ impl Document {
             DocumentKind::Markdown => markdown::skeleton(text),
             DocumentKind::PlainText => plaintext::skeleton(text),
         };
+        Document::from_skeleton(text, kind, skeleton)
+    }
+
+    fn from_skeleton(text: &str, kind: DocumentKind, skeleton: Skeleton) -> Document {
         Document {
             text: text.to_owned(),
             kind,

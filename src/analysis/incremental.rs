@@ -32,11 +32,12 @@ use rayon::prelude::*;
 use super::document::{Block, BlockKind, BlockQuote, Document, DocumentKind};
 use super::figures::Figure;
 use super::headings::{self, HeadingMark};
+use super::markdown::{self, Definitions, LinkFacts};
 use super::quotations::{Quotation, QuotationForm, QuoteMark};
 use super::suppress::Suppressions;
 use super::terms::{self, CompoundCandidate, Definition, TermIndex, UseHints};
 use super::text::LineIndex;
-use super::{markdown, Analysis, Diagnostic};
+use super::{Analysis, Diagnostic};
 use crate::config::Config;
 use crate::rules::{self, Gathered, Scope};
 
@@ -86,9 +87,11 @@ struct ChunkFacts {
     /// The uses found here of the keys of [`AnalysisCache::uses_keys`] (compound
     /// appositive candidates) in their generation, offsets relative to the chunk.
     uses: Mutex<Option<(u64, Uses)>>,
-    /// Markdown only: the chunk may hold a link reference or footnote definition (`]:`),
+    /// Markdown only: the chunk may hold a footnote definition or open a metadata block,
     /// which the parser applies to the whole draft.
     document_wide_markup: bool,
+    /// Markdown only: the link reference definitions it makes and the references it has.
+    links: LinkFacts,
 }
 
 #[derive(Debug)]
@@ -109,7 +112,23 @@ pub struct AnalysisCache {
     min_chunk: usize,
     /// The last keys the term index looked for in the whole draft.
     uses_keys: UsesKeys,
+    /// Markdown: the labels of the draft's link reference definitions the chunks were
+    /// read with, and the same as [`Definitions`].
+    labels: Vec<String>,
+    definitions: Definitions,
 }
+
+/// How chunks are read: the configuration, the link definitions made anywhere in the
+/// draft, and the least size of a chunk.
+struct Reading<'a> {
+    config: &'a Config,
+    elsewhere: &'a Definitions,
+    min_chunk: usize,
+}
+
+/// pulldown-cmark's least budget for expanding link references, in bytes of destinations
+/// and titles (`Parser::new_ext`: the text's length, or this if more).
+const EXPANSION_BUDGET: usize = 100_000;
 
 /// Keys the term index looks for in the whole draft (compound appositive candidates).
 #[derive(Debug, Default)]
@@ -129,6 +148,8 @@ impl Default for AnalysisCache {
             chunks: Vec::new(),
             min_chunk: MIN_CHUNK,
             uses_keys: UsesKeys::default(),
+            labels: Vec::new(),
+            definitions: Definitions::default(),
         }
     }
 }
@@ -155,8 +176,23 @@ impl AnalysisCache {
         let whole = self
             .key
             .is_some_and(|(kind, _)| kind == DocumentKind::Markdown)
-            && self.chunks.iter().any(|c| c.facts.document_wide_markup);
+            && self.read_whole();
         (self.chunks.len(), whole)
+    }
+
+    /// Whether a Markdown draft must be analysed whole: a chunk has markup the parser
+    /// applies to the whole draft, or its references might exhaust the parser's budget for
+    /// expanding them (at least 100,000 bytes of destinations and titles in a draft), which
+    /// the whole draft and its chunks, each with a budget of its own, would spend differently.
+    fn read_whole(&self) -> bool {
+        let facts = || self.chunks.iter().map(|c| &c.facts);
+        let references: usize = facts().map(|f| f.links.references).sum();
+        let longest = facts()
+            .map(|f| f.links.longest_definition)
+            .max()
+            .unwrap_or(0);
+        facts().any(|f| f.document_wide_markup)
+            || references.saturating_mul(longest) >= EXPANSION_BUDGET
     }
 
     /// [`super::analyze`] of `text`, reusing what is known of the previous text: the work
@@ -168,12 +204,28 @@ impl AnalysisCache {
             self.text.clear();
             self.chunks.clear();
         }
-        let read = self.update_chunks(text, kind, config);
+        let mut read = self.update_chunks(text, kind, config);
+        if kind == DocumentKind::Markdown {
+            // A chunk's references to definitions made in other chunks are resolved
+            // through the draft's labels as they were when it was read: if an edit
+            // changed them, every chunk is read again with the new ones.
+            let mut labels: Vec<String> = self
+                .chunks
+                .iter()
+                .flat_map(|c| c.facts.links.labels.iter().cloned())
+                .collect();
+            labels.sort_unstable();
+            labels.dedup();
+            if labels != self.labels {
+                self.definitions = Definitions::new(&labels);
+                self.labels = labels;
+                self.chunks.clear();
+                read = self.update_chunks(text, kind, config);
+            }
+        }
         self.text.clear();
         self.text.push_str(text);
-        if kind == DocumentKind::Markdown
-            && self.chunks.iter().any(|c| c.facts.document_wide_markup)
-        {
+        if kind == DocumentKind::Markdown && self.read_whole() {
             return super::analyze(text, kind, config);
         }
         // Side by side only when many chunks were read (an open, a paste, a configuration
@@ -191,8 +243,13 @@ impl AnalysisCache {
 
     /// Brings the chunks up to date with `text`; returns how many were read.
     fn update_chunks(&mut self, text: &str, kind: DocumentKind, config: &Config) -> usize {
+        let reading = Reading {
+            config,
+            elsewhere: &self.definitions,
+            min_chunk: self.min_chunk,
+        };
         if self.chunks.is_empty() {
-            self.chunks = chunk_region(text, 0, 0, &[], kind, config, self.min_chunk).0;
+            self.chunks = chunk_region(text, 0, 0, &[], kind, &reading).0;
             return self.chunks.len();
         }
         let old = self.text.as_bytes();
@@ -231,15 +288,7 @@ impl AnalysisCache {
             .map(|&s| (s as isize + delta) as usize)
             .collect();
         let new_edit_end = (old_end as isize + delta) as usize;
-        let (fresh, end) = chunk_region(
-            text,
-            region_start,
-            new_edit_end,
-            &after,
-            kind,
-            config,
-            self.min_chunk,
-        );
+        let (fresh, end) = chunk_region(text, region_start, new_edit_end, &after, kind, &reading);
         // Old chunks up to `end` (old coordinates) are replaced.
         let old_region_end = (end as isize - delta) as usize;
         let last = starts.partition_point(|&s| s < old_region_end);
@@ -290,8 +339,7 @@ fn chunk_region(
     min_end: usize,
     ends: &[usize],
     kind: DocumentKind,
-    config: &Config,
-    min_chunk: usize,
+    reading: &Reading,
 ) -> (Vec<Chunk>, usize) {
     let bytes = text.as_bytes();
     let candidates: Vec<usize> = ends.iter().copied().filter(|&e| e >= min_end).collect();
@@ -321,7 +369,7 @@ fn chunk_region(
         if boundary >= end {
             break;
         }
-        if boundary - chunk_start >= min_chunk {
+        if boundary - chunk_start >= reading.min_chunk {
             pieces.push(chunk_start..boundary);
             chunk_start = boundary;
         }
@@ -329,7 +377,7 @@ fn chunk_region(
     if end > chunk_start || pieces.is_empty() {
         pieces.push(chunk_start..end);
     }
-    (read_chunks(text, &pieces, kind, config), end)
+    (read_chunks(text, &pieces, kind, reading), end)
 }
 
 /// Reads the chunks `pieces` of `text`, in order. The chunks are independent, so a
@@ -339,17 +387,17 @@ fn read_chunks(
     text: &str,
     pieces: &[Range<usize>],
     kind: DocumentKind,
-    config: &Config,
+    reading: &Reading,
 ) -> Vec<Chunk> {
     if pieces.len() < 2 {
         return pieces
             .iter()
-            .map(|r| read_chunk(&text[r.clone()], kind, config))
+            .map(|r| read_chunk(&text[r.clone()], kind, reading))
             .collect();
     }
     pieces
         .par_iter()
-        .map(|r| read_chunk(&text[r.clone()], kind, config))
+        .map(|r| read_chunk(&text[r.clone()], kind, reading))
         .collect()
 }
 
@@ -437,8 +485,9 @@ fn boundaries(text: &str, kind: DocumentKind) -> Vec<usize> {
 }
 
 /// Reads one chunk on its own.
-fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
-    let (doc, headings) = Document::parse_local(text, kind, config);
+fn read_chunk(text: &str, kind: DocumentKind, reading: &Reading) -> Chunk {
+    let config = reading.config;
+    let (doc, headings, links) = Document::parse_local(text, kind, config, reading.elsewhere);
     let mut definitions = Vec::new();
     let mut definition_starts = Vec::with_capacity(doc.blocks.len() + 1);
     for (index, block) in doc.blocks.iter().enumerate() {
@@ -453,8 +502,10 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
     // In the analysis's order, so that laid end to end they are already sorted.
     diagnostics.sort_by(super::finding_order);
     let gathered = rules::gather_split(&doc, config);
-    let document_wide_markup =
-        kind == DocumentKind::Markdown && (text.contains("]:") || open_metadata_block(text));
+    // Footnote definitions (`[^label]:`) apply to the whole draft too; link reference
+    // definitions are read through `Reading::elsewhere` instead.
+    let document_wide_markup = kind == DocumentKind::Markdown
+        && ((text.contains("[^") && text.contains("]:")) || open_metadata_block(text));
     let glossary_headings = headings
         .iter()
         .map(|mark| terms::is_glossary_heading(doc.prose(mark.heading.clone())))
@@ -491,6 +542,7 @@ fn read_chunk(text: &str, kind: DocumentKind, config: &Config) -> Chunk {
             gathered,
             uses: Mutex::new(None),
             document_wide_markup,
+            links,
         }),
     }
 }

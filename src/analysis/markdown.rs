@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::document::{Block, BlockKind, BlockQuote, Skeleton};
 use super::mask::ProseMask;
@@ -44,6 +44,40 @@ pub(crate) const OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS);
 
 pub(crate) fn skeleton(text: &str) -> Skeleton {
+    skeleton_of_piece(text, &Definitions::default()).0
+}
+
+/// Link reference definitions (`[label]: destination`), by label, as pulldown-cmark reads
+/// them: a piece of a draft read alone resolves its references to definitions made
+/// elsewhere in the draft through these, exactly as the whole draft would.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Definitions {
+    /// One definition per label, in a small Markdown text of its own, so that looking a
+    /// reference up goes through pulldown-cmark's own label matching.
+    source: String,
+}
+
+impl Definitions {
+    pub(crate) fn new(labels: &[String]) -> Self {
+        let source = labels.iter().map(|l| format!("[{l}]: x\n")).collect();
+        Definitions { source }
+    }
+}
+
+/// What a piece of a draft says about links, for reading it alongside the others.
+#[derive(Debug, Default)]
+pub(crate) struct LinkFacts {
+    /// The labels it defines, sorted.
+    pub labels: Vec<String>,
+    /// Its reference links and images, resolved or not.
+    pub references: usize,
+    /// The longest destination plus title among its definitions.
+    pub longest_definition: usize,
+}
+
+/// [`skeleton`] of a piece of a draft, with the references it does not define resolved
+/// against `elsewhere`; and what it says about links.
+pub(crate) fn skeleton_of_piece(text: &str, elsewhere: &Definitions) -> (Skeleton, LinkFacts) {
     let options = OPTIONS;
     let mut builder = Builder {
         text,
@@ -56,17 +90,61 @@ pub(crate) fn skeleton(text: &str) -> Skeleton {
         in_table_head: false,
         column: 0,
     };
-    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+    let outside = Parser::new_ext(&elsewhere.source, options);
+    let outside = outside.reference_definitions();
+    // The destination is never read; an empty one spends none of the parser's budget for
+    // expanding references (see `LinkFacts::references`).
+    let resolve = |link: BrokenLink<'_>| {
+        outside
+            .get(&link.reference)
+            .map(|_| (CowStr::from(""), CowStr::from("")))
+    };
+    let mut references = 0;
+    let parser = Parser::new_with_broken_link_callback(text, options, Some(resolve));
+    let mut labels: Vec<String> = parser
+        .reference_definitions()
+        .iter()
+        .map(|(label, _)| label.to_owned())
+        .collect();
+    labels.sort_unstable();
+    let longest_definition = parser
+        .reference_definitions()
+        .iter()
+        .map(|(_, d)| d.dest.len() + d.title.as_ref().map_or(0, |t| t.len()))
+        .max()
+        .unwrap_or(0);
+    for (event, range) in parser.into_offset_iter() {
+        if let Event::Start(Tag::Link { link_type, .. } | Tag::Image { link_type, .. }) = &event {
+            references += usize::from(is_reference(*link_type));
+        }
         builder.event(event, range);
     }
     builder.flush();
     let mut mask = builder.mask;
     mask.blank_urls(text);
-    Skeleton {
+    let skeleton = Skeleton {
         prose: mask.into_string(),
         blocks: builder.blocks,
         block_quotes: builder.block_quotes,
-    }
+    };
+    let links = LinkFacts {
+        labels,
+        references,
+        longest_definition,
+    };
+    (skeleton, links)
+}
+
+fn is_reference(link_type: LinkType) -> bool {
+    matches!(
+        link_type,
+        LinkType::Reference
+            | LinkType::ReferenceUnknown
+            | LinkType::Collapsed
+            | LinkType::CollapsedUnknown
+            | LinkType::Shortcut
+            | LinkType::ShortcutUnknown
+    )
 }
 
 impl Builder<'_> {
