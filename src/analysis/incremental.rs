@@ -20,8 +20,10 @@
 //!
 //! The result is always equal to [`super::analyze`] on the same text: same document, same
 //! findings in the same order (the tests check it on every fixture, example and generated
-//! draft, and after thousands of random edits). A Markdown draft with link reference or
-//! footnote definitions (which the parser reads document-wide) is analysed whole.
+//! draft, and after thousands of random edits). A chunk resolves its link references to
+//! definitions made in other chunks through the draft's labels, and every chunk is read
+//! again when an edit changes them. A Markdown draft with footnote definitions (which the
+//! parser reads document-wide and offers no callback for) is analysed whole.
 
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
