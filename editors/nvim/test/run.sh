@@ -62,6 +62,13 @@ for f in r["failures"]:
 if r["failures"]:
     print(json.dumps(r, indent=1, ensure_ascii=False))
 EOF
+      if [ "$status" = 141 ] && python3 -c 'import json,sys; sys.exit(bool(json.load(open(sys.argv[1]))["failures"]))' "$run/result.json"; then
+        # Every check passed and Neovim was killed by SIGPIPE while quitting: 0.12-dev
+        # resets the signal the trap above ignores, and a last write of its own to the
+        # server, which has already exited as `exit` asks, ends it. Said, not failed.
+        echo "--- $version ($mode): Neovim was killed by SIGPIPE while quitting, after its checks (not counted)"
+        status=0
+      fi
       if [ "$status" != 0 ]; then
         # Every check passed but Neovim itself did not exit cleanly: say how, with its output.
         echo "--- $version ($mode): Neovim exited with status $status after its checks"; cat "$run/stdout"
