@@ -385,7 +385,7 @@ fn link_reference_definitions_resolve_across_chunks() {
     let unresolved = analyze(&text, kind, &config).document.prose;
     for (definition, whole) in [
         ("[The  Fund]: https://example.org\n", false),
-        ("[^1]: A note.\n", true),
+        ("[^1]: A note.\n", false),
     ] {
         let at = text.len();
         text.push('\n');
@@ -400,6 +400,14 @@ fn link_reference_definitions_resolve_across_chunks() {
         assert_reanalysis_equal(&mut cache, &text, kind, &config, "after");
         assert!(!cache.chunking().1);
     }
+    // A draft ending in an unclosed fence would take in footnote definitions appended to
+    // its last chunk: read whole.
+    text = "See [^1].\n\n[^1]: A note.\n\nMore [^1].\n\n```\nSee [^1].\n".to_owned();
+    assert_reanalysis_equal(&mut cache, &text, kind, &config, "unclosed fence");
+    assert!(cache.chunking().1);
+    text.push_str("```\n");
+    assert_reanalysis_equal(&mut cache, &text, kind, &config, "closed fence");
+    assert!(!cache.chunking().1);
     // 100 references to a 1,000-byte destination could spend the whole budget.
     let long = format!("\n[far]: https://example.org/{}\n", "a".repeat(1_000));
     let references: String = (0..100)

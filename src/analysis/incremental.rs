@@ -22,8 +22,9 @@
 //! findings in the same order (the tests check it on every fixture, example and generated
 //! draft, and after thousands of random edits). A chunk resolves its link references to
 //! definitions made in other chunks through the draft's labels, and every chunk is read
-//! again when an edit changes them. A Markdown draft with footnote definitions (which the
-//! parser reads document-wide and offers no callback for) is analysed whole.
+//! again when an edit changes them; footnote definitions made elsewhere are appended to
+//! the chunk as it is read. A Markdown draft with a metadata block left open is analysed
+//! whole.
 
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
@@ -89,8 +90,8 @@ struct ChunkFacts {
     /// The uses found here of the keys of [`AnalysisCache::uses_keys`] (compound
     /// appositive candidates) in their generation, offsets relative to the chunk.
     uses: Mutex<Option<(u64, Uses)>>,
-    /// Markdown only: the chunk may hold a footnote definition or open a metadata block,
-    /// which the parser applies to the whole draft.
+    /// Markdown only: the chunk may open a metadata block that closes only further on,
+    /// which the parser reads on into the next chunks.
     document_wide_markup: bool,
     /// Markdown only: the link reference definitions it makes and the references it has.
     links: LinkFacts,
@@ -114,9 +115,9 @@ pub struct AnalysisCache {
     min_chunk: usize,
     /// The last keys the term index looked for in the whole draft.
     uses_keys: UsesKeys,
-    /// Markdown: the labels of the draft's link reference definitions the chunks were
-    /// read with, and the same as [`Definitions`].
-    labels: Vec<String>,
+    /// Markdown: the labels of the draft's link reference and footnote definitions the
+    /// chunks were read with, and the same as [`Definitions`].
+    labels: (Vec<String>, Vec<String>),
     definitions: Definitions,
 }
 
@@ -150,7 +151,7 @@ impl Default for AnalysisCache {
             chunks: Vec::new(),
             min_chunk: MIN_CHUNK,
             uses_keys: UsesKeys::default(),
-            labels: Vec::new(),
+            labels: (Vec::new(), Vec::new()),
             definitions: Definitions::default(),
         }
     }
@@ -193,7 +194,7 @@ impl AnalysisCache {
             .map(|f| f.links.longest_definition)
             .max()
             .unwrap_or(0);
-        facts().any(|f| f.document_wide_markup)
+        facts().any(|f| f.document_wide_markup || f.links.swallowed)
             || references.saturating_mul(longest) >= EXPANSION_BUDGET
     }
 
@@ -211,15 +212,19 @@ impl AnalysisCache {
             // A chunk's references to definitions made in other chunks are resolved
             // through the draft's labels as they were when it was read: if an edit
             // changed them, every chunk is read again with the new ones.
-            let mut labels: Vec<String> = self
-                .chunks
-                .iter()
-                .flat_map(|c| c.facts.links.labels.iter().cloned())
-                .collect();
-            labels.sort_unstable();
-            labels.dedup();
+            let labels = |of: fn(&LinkFacts) -> &Vec<String>| {
+                let mut labels: Vec<String> = self
+                    .chunks
+                    .iter()
+                    .flat_map(|c| of(&c.facts.links).iter().cloned())
+                    .collect();
+                labels.sort_unstable();
+                labels.dedup();
+                labels
+            };
+            let labels = (labels(|l| &l.labels), labels(|l| &l.footnotes));
             if labels != self.labels {
-                self.definitions = Definitions::new(&labels);
+                self.definitions = Definitions::new(&labels.0, &labels.1);
                 self.labels = labels;
                 self.chunks.clear();
                 read = self.update_chunks(text, kind, config);
@@ -504,10 +509,8 @@ fn read_chunk(text: &str, kind: DocumentKind, reading: &Reading) -> Chunk {
     // In the analysis's order, so that laid end to end they are already sorted.
     diagnostics.sort_by(super::finding_order);
     let gathered = rules::gather_split(&doc, config);
-    // Footnote definitions (`[^label]:`) apply to the whole draft too; link reference
-    // definitions are read through `Reading::elsewhere` instead.
-    let document_wide_markup = kind == DocumentKind::Markdown
-        && ((text.contains("[^") && text.contains("]:")) || open_metadata_block(text));
+    // Link reference and footnote definitions are read through `Reading::elsewhere`.
+    let document_wide_markup = kind == DocumentKind::Markdown && open_metadata_block(text);
     let glossary_headings = headings
         .iter()
         .map(|mark| terms::is_glossary_heading(doc.prose(mark.heading.clone())))

@@ -55,12 +55,20 @@ pub(crate) struct Definitions {
     /// One definition per label, in a small Markdown text of its own, so that looking a
     /// reference up goes through pulldown-cmark's own label matching.
     source: String,
+    /// Footnote definitions, one per label, appended after a blank line to the piece being
+    /// read: pulldown-cmark resolves a footnote reference only to a definition in the text
+    /// it parses, and offers no callback for them.
+    footnotes: String,
+    footnote_count: usize,
 }
 
 impl Definitions {
-    pub(crate) fn new(labels: &[String]) -> Self {
-        let source = labels.iter().map(|l| format!("[{l}]: x\n")).collect();
-        Definitions { source }
+    pub(crate) fn new(labels: &[String], footnotes: &[String]) -> Self {
+        Definitions {
+            source: labels.iter().map(|l| format!("[{l}]: x\n")).collect(),
+            footnotes: footnotes.iter().map(|l| format!("[^{l}]: x\n\n")).collect(),
+            footnote_count: footnotes.len(),
+        }
     }
 }
 
@@ -69,6 +77,12 @@ impl Definitions {
 pub(crate) struct LinkFacts {
     /// The labels it defines, sorted.
     pub labels: Vec<String>,
+    /// The footnote labels it defines, sorted.
+    pub footnotes: Vec<String>,
+    /// The footnote definitions made elsewhere did not all read as definitions after it
+    /// (it ends inside an unclosed fence or HTML block, which took them in): it cannot be
+    /// read alone.
+    pub swallowed: bool,
     /// Its reference links and images, resolved or not.
     pub references: usize,
     /// The longest destination plus title among its definitions.
@@ -100,7 +114,14 @@ pub(crate) fn skeleton_of_piece(text: &str, elsewhere: &Definitions) -> (Skeleto
             .map(|_| (CowStr::from(""), CowStr::from("")))
     };
     let mut references = 0;
-    let parser = Parser::new_with_broken_link_callback(text, options, Some(resolve));
+    let extended;
+    let source = if elsewhere.footnotes.is_empty() {
+        text
+    } else {
+        extended = format!("{text}\n\n{}", elsewhere.footnotes);
+        &extended
+    };
+    let parser = Parser::new_with_broken_link_callback(source, options, Some(resolve));
     let mut labels: Vec<String> = parser
         .reference_definitions()
         .iter()
@@ -113,12 +134,25 @@ pub(crate) fn skeleton_of_piece(text: &str, elsewhere: &Definitions) -> (Skeleto
         .map(|(_, d)| d.dest.len() + d.title.as_ref().map_or(0, |t| t.len()))
         .max()
         .unwrap_or(0);
+    let (mut footnotes, mut appended) = (Vec::new(), 0);
     for (event, range) in parser.into_offset_iter() {
-        if let Event::Start(Tag::Link { link_type, .. } | Tag::Image { link_type, .. }) = &event {
-            references += usize::from(is_reference(*link_type));
+        if range.start >= text.len() {
+            // The definitions made elsewhere, and the blank line before them.
+            appended += usize::from(matches!(event, Event::Start(Tag::FootnoteDefinition(_))));
+            continue;
         }
-        builder.event(event, range);
+        match &event {
+            Event::Start(Tag::Link { link_type, .. } | Tag::Image { link_type, .. }) => {
+                references += usize::from(is_reference(*link_type));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => footnotes.push(label.to_string()),
+            _ => {}
+        }
+        // A block ending with the text's end takes in the line break before the definitions.
+        builder.event(event, range.start..range.end.min(text.len()));
     }
+    footnotes.sort_unstable();
+    let swallowed = appended != elsewhere.footnote_count;
     builder.flush();
     let mut mask = builder.mask;
     mask.blank_urls(text);
@@ -129,6 +163,8 @@ pub(crate) fn skeleton_of_piece(text: &str, elsewhere: &Definitions) -> (Skeleto
     };
     let links = LinkFacts {
         labels,
+        footnotes,
+        swallowed,
         references,
         longest_definition,
     };
