@@ -93,7 +93,8 @@ struct ChunkFacts {
     /// Markdown only: the chunk may open a metadata block that closes only further on,
     /// which the parser reads on into the next chunks.
     document_wide_markup: bool,
-    /// Markdown only: the link reference definitions it makes and the references it has.
+    /// Markdown only: the link reference and footnote definitions it makes and the
+    /// references it has.
     links: LinkFacts,
 }
 
@@ -212,20 +213,24 @@ impl AnalysisCache {
             // A chunk's references to definitions made in other chunks are resolved
             // through the draft's labels as they were when it was read: if an edit
             // changed them, every chunk is read again with the new ones.
+            // Borrowed: only a change of labels (rare) needs them copied.
             let labels = |of: fn(&LinkFacts) -> &Vec<String>| {
-                let mut labels: Vec<String> = self
+                let mut labels: Vec<&String> = self
                     .chunks
                     .iter()
-                    .flat_map(|c| of(&c.facts.links).iter().cloned())
+                    .flat_map(|c| of(&c.facts.links))
                     .collect();
                 labels.sort_unstable();
                 labels.dedup();
                 labels
             };
-            let labels = (labels(|l| &l.labels), labels(|l| &l.footnotes));
-            if labels != self.labels {
-                self.definitions = Definitions::new(&labels.0, &labels.1);
-                self.labels = labels;
+            let (links, footnotes) = (labels(|l| &l.labels), labels(|l| &l.footnotes));
+            if links.iter().copied().ne(&self.labels.0)
+                || footnotes.iter().copied().ne(&self.labels.1)
+            {
+                let owned = |labels: Vec<&String>| labels.into_iter().cloned().collect();
+                self.labels = (owned(links), owned(footnotes));
+                self.definitions = Definitions::new(&self.labels.0, &self.labels.1);
                 self.chunks.clear();
                 read = self.update_chunks(text, kind, config);
             }

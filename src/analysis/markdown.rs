@@ -47,10 +47,11 @@ pub(crate) fn skeleton(text: &str) -> Skeleton {
     skeleton_of_piece(text, &Definitions::default()).0
 }
 
-/// Link reference definitions (`[label]: destination`), by label, as pulldown-cmark reads
-/// them: a piece of a draft read alone resolves its references to definitions made
-/// elsewhere in the draft through these, exactly as the whole draft would.
-#[derive(Debug, Default, PartialEq, Eq)]
+/// Link reference and footnote definitions (`[label]: destination`, `[^label]: …`), by
+/// label, as pulldown-cmark reads them: a piece of a draft read alone resolves its
+/// references to definitions made elsewhere in the draft through these, exactly as the
+/// whole draft would.
+#[derive(Debug, Default)]
 pub(crate) struct Definitions {
     /// One definition per label, in a small Markdown text of its own, so that looking a
     /// reference up goes through pulldown-cmark's own label matching.
@@ -72,7 +73,8 @@ impl Definitions {
     }
 }
 
-/// What a piece of a draft says about links, for reading it alongside the others.
+/// What a piece of a draft says about links and footnotes, for reading it alongside the
+/// others.
 #[derive(Debug, Default)]
 pub(crate) struct LinkFacts {
     /// The labels it defines, sorted.
